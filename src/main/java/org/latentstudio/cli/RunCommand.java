@@ -1,0 +1,105 @@
+package org.latentstudio.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.latentstudio.app.AppContext;
+import org.latentstudio.exec.CancellationToken;
+import org.latentstudio.exec.ExecutionListener;
+import org.latentstudio.exec.Outputs;
+import org.latentstudio.exec.RunRequest;
+import org.latentstudio.exec.RunResult;
+import org.latentstudio.exec.RunSettings;
+import org.latentstudio.graph.Graph;
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.io.Workflow;
+import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.io.WorkflowFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code latentstudio run WORKFLOW.json [--set NODE.INPUT=VALUE]... [--output DIR]}. */
+@Command(name = "run", description = "Run a workflow file and save what its output nodes produce.")
+final class RunCommand implements Callable<Integer> {
+  private final AppContext app;
+
+  @Parameters(index = "0", paramLabel = "WORKFLOW.json", description = "The workflow file.")
+  Path file;
+
+  @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE",
+      description = "Set an input before running, e.g. --set sampler.seed=42. Repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = {"--output", "-o"}, paramLabel = "DIR", defaultValue = "output",
+      description = "Folder for saved images (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(names = "--quiet", description = "Print only results and errors.")
+  boolean quiet;
+
+  @Spec
+  CommandSpec spec;
+
+  RunCommand(AppContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    Workflow wf;
+    Graph graph;
+    try {
+      wf = new WorkflowCodec().read(file);
+      graph = Overrides.apply(wf.graph(), app.registry(), sets);
+    } catch (WorkflowFormatException | Overrides.BadOverride e) {
+      err.println("error: " + e.getMessage());
+      return LatentStudioCommand.BAD_INPUT;
+    }
+    String json = new WorkflowCodec().write(wf.withGraph(graph));
+    RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json);
+    ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
+    RunResult result = app.executor().run(request, listener, new CancellationToken());
+    return switch (result.status()) {
+      case SUCCEEDED -> {
+        printResults(result, out);
+        yield LatentStudioCommand.OK;
+      }
+      case INVALID -> {
+        result.problems().forEach(p -> err.println("error: " + p.describe()));
+        yield LatentStudioCommand.BAD_INPUT;
+      }
+      case FAILED -> {
+        err.println("error: " + result.error().getMessage());
+        if (Boolean.getBoolean("latentstudio.verbose")) {
+          result.error().printStackTrace(err);
+        }
+        yield LatentStudioCommand.FAILED;
+      }
+      case CANCELLED -> {
+        err.println("cancelled");
+        yield LatentStudioCommand.CANCELLED;
+      }
+    };
+  }
+
+  private static void printResults(RunResult result, java.io.PrintWriter out) {
+    for (var e : result.outputs().entrySet()) {
+      NodeId id = e.getKey();
+      Outputs o = e.getValue();
+      for (String line : o.display().text()) {
+        out.println(id + ": " + line);
+      }
+      for (Path p : o.display().files()) {
+        out.println("saved " + p);
+      }
+    }
+    out.flush();
+  }
+}

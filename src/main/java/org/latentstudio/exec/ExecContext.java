@@ -1,0 +1,24 @@
+package org.latentstudio.exec;
+
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.image.RgbImage;
+
+/** What a running node may use: progress, previews, cancellation and the shared services. */
+public interface ExecContext {
+  NodeId nodeId();
+
+  /** Throws {@link CancelledException} once the run has been cancelled. Call it inside long loops. */
+  void checkCancelled();
+
+  /** Reports progress through a loop of {@code total} steps; also checks for cancellation. */
+  void progress(int done, int total);
+
+  void preview(RgbImage image);
+
+  <T> T service(Class<T> type);
+
+  RunSettings settings();
+
+  /** The workflow being run, as JSON, for embedding in saved pictures. */
+  String workflowJson();
+}

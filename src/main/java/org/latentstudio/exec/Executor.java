@@ -1,0 +1,231 @@
+package org.latentstudio.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.image.RgbImage;
+
+/**
+ * Runs graphs: plan, look up cached results, evaluate the rest in order, store the new results. Runs go one
+ * at a time on a background thread ({@link #submit}); {@link #run} does the same on the calling thread.
+ */
+public final class Executor implements AutoCloseable {
+  private final NodeRegistry registry;
+  private final Planner planner;
+  private final OutputCache cache;
+  private final Services services;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "latentstudio-executor");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public Executor(NodeRegistry registry, OutputCache cache, Services services) {
+    this.registry = registry;
+    this.planner = new Planner(registry);
+    this.cache = cache;
+    this.services = services;
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  public OutputCache cache() {
+    return cache;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  /** Queues the run behind any run in progress and returns at once. */
+  public RunHandle submit(RunRequest request, ExecutionListener listener) {
+    CancellationToken token = new CancellationToken();
+    CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(() -> run(request, listener, token), worker);
+    return new RunHandle(future, token);
+  }
+
+  public RunResult run(RunRequest request, ExecutionListener listener, CancellationToken token) {
+    long start = System.nanoTime();
+    Plan plan;
+    try {
+      plan = planner.plan(request.graph(), request.goals());
+    } catch (GraphValidationException e) {
+      RunResult invalid = new RunResult(RunResult.Status.INVALID, Map.of(), null, e.problems(), 0, 0,
+          System.nanoTime() - start);
+      listener.runFinished(invalid);
+      return invalid;
+    }
+    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan);
+    Map<NodeId, Outputs> available = new HashMap<>();
+    Set<NodeId> toRun = whatMustRun(plan, keys, available);
+    listener.runStarted(plan.order().size(), toRun.size());
+
+    Map<NodeId, Outputs> produced = new LinkedHashMap<>();
+    int executed = 0;
+    int cached = 0;
+    try {
+      for (PlannedNode node : plan.order()) {
+        if (!toRun.contains(node.id())) {
+          cached++;
+          listener.nodeCached(node.id(), node.typeId());
+          Outputs hit = available.get(node.id());
+          if (hit != null) {
+            produced.put(node.id(), hit);
+          }
+          continue;
+        }
+        token.throwIfCancelled();
+        Outputs out = evaluate(node, available, request, listener, token);
+        cache.put(keys.get(node.id()), out);
+        available.put(node.id(), out);
+        produced.put(node.id(), out);
+        executed++;
+      }
+    } catch (CancelledException e) {
+      return finish(listener, new RunResult(RunResult.Status.CANCELLED, produced, null, List.of(), executed, cached,
+          System.nanoTime() - start));
+    } catch (NodeExecutionException e) {
+      listener.nodeFailed(e);
+      return finish(listener, new RunResult(RunResult.Status.FAILED, produced, e, List.of(), executed, cached,
+          System.nanoTime() - start));
+    }
+    return finish(listener, new RunResult(RunResult.Status.SUCCEEDED, produced, null, List.of(), executed, cached,
+        System.nanoTime() - start));
+  }
+
+  private static RunResult finish(ExecutionListener listener, RunResult result) {
+    listener.runFinished(result);
+    return result;
+  }
+
+  /**
+   * Walks the plan backwards from the goals. A node whose result is cached is not run, and nor are its
+   * sources unless something else needs them; so with everything cached only the goals are looked up.
+   */
+  private Set<NodeId> whatMustRun(Plan plan, Map<NodeId, CacheKey> keys, Map<NodeId, Outputs> available) {
+    Set<NodeId> needed = new HashSet<>(plan.goals());
+    Set<NodeId> toRun = new HashSet<>();
+    List<PlannedNode> order = plan.order();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      PlannedNode node = order.get(i);
+      if (!needed.contains(node.id())) {
+        continue;
+      }
+      Outputs hit = cache.get(keys.get(node.id()));
+      if (hit != null) {
+        available.put(node.id(), hit);
+        continue;
+      }
+      toRun.add(node.id());
+      for (InputSource src : node.inputs().values()) {
+        if (src instanceof InputSource.Linked l) {
+          needed.add(l.output().node());
+        }
+      }
+    }
+    return toRun;
+  }
+
+  private Outputs evaluate(PlannedNode node, Map<NodeId, Outputs> available, RunRequest request,
+      ExecutionListener listener, CancellationToken token) throws NodeExecutionException {
+    Map<String, Object> values = new HashMap<>();
+    for (var e : node.inputs().entrySet()) {
+      if (e.getValue() instanceof InputSource.Literal lit) {
+        values.put(e.getKey(), lit.value());
+      } else if (e.getValue() instanceof InputSource.Linked link) {
+        values.put(e.getKey(), available.get(link.output().node()).get(link.output().port()));
+      }
+    }
+    listener.nodeStarted(node.id(), node.typeId());
+    long t0 = System.nanoTime();
+    Context ctx = new Context(node.id(), request, listener, token);
+    try {
+      Outputs out = node.type().evaluate(new Inputs(values), ctx);
+      listener.nodeFinished(node.id(), node.typeId(), out, System.nanoTime() - t0);
+      return out;
+    } catch (CancelledException e) {
+      throw e;
+    } catch (NodeException e) {
+      throw new NodeExecutionException(node.id(), node.typeId(), e.getMessage(), e);
+    } catch (OutOfMemoryError e) {
+      throw new NodeExecutionException(node.id(), node.typeId(),
+          "ran out of memory; try a smaller image or batch, or give Java more memory (-Xmx)", e);
+    } catch (Exception | LinkageError | AssertionError e) {
+      throw new NodeExecutionException(node.id(), node.typeId(), "unexpected error: " + describe(e), e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 3; t = t.getCause()) {
+      parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+    return String.join(": ", parts);
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+
+  /** The per-node view of a run that nodes see. */
+  private final class Context implements ExecContext {
+    private final NodeId nodeId;
+    private final RunRequest request;
+    private final ExecutionListener listener;
+    private final CancellationToken token;
+
+    Context(NodeId nodeId, RunRequest request, ExecutionListener listener, CancellationToken token) {
+      this.nodeId = nodeId;
+      this.request = request;
+      this.listener = listener;
+      this.token = token;
+    }
+
+    @Override
+    public NodeId nodeId() {
+      return nodeId;
+    }
+
+    @Override
+    public void checkCancelled() {
+      token.throwIfCancelled();
+    }
+
+    @Override
+    public void progress(int done, int total) {
+      token.throwIfCancelled();
+      listener.progress(nodeId, done, total);
+    }
+
+    @Override
+    public void preview(RgbImage image) {
+      listener.preview(nodeId, image);
+    }
+
+    @Override
+    public <T> T service(Class<T> type) {
+      return services.require(type);
+    }
+
+    @Override
+    public RunSettings settings() {
+      return request.settings();
+    }
+
+    @Override
+    public String workflowJson() {
+      return request.workflowJson();
+    }
+  }
+}

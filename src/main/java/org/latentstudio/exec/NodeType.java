@@ -1,0 +1,24 @@
+package org.latentstudio.exec;
+
+import java.util.Map;
+import org.latentstudio.graph.NodeSchema;
+
+/**
+ * A node type: its schema and a pure evaluate function. Implementations hold no state; models, progress,
+ * cancellation and random numbers all come from the {@link ExecContext}.
+ */
+public interface NodeType {
+  NodeSchema schema();
+
+  Outputs evaluate(Inputs in, ExecContext ctx) throws Exception;
+
+  /**
+   * Extra cache-key material for nodes whose result depends on more than their inputs, such as the contents of
+   * a file named by a widget. The default adds nothing.
+   *
+   * @param literals the node's widget values (inputs fed by links are not included)
+   */
+  default String fingerprint(Map<String, Object> literals) {
+    return "";
+  }
+}

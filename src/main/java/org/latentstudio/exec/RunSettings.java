@@ -1,0 +1,23 @@
+package org.latentstudio.exec;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Per-run settings that are not part of the graph.
+ *
+ * @param outputDir    where save nodes write files
+ * @param previewEvery emit a live preview every this many sampler steps; 0 turns previews off
+ */
+public record RunSettings(Path outputDir, int previewEvery) {
+  public RunSettings {
+    Objects.requireNonNull(outputDir, "outputDir");
+    if (previewEvery < 0) {
+      throw new IllegalArgumentException("previewEvery must be 0 or more");
+    }
+  }
+
+  public static RunSettings defaults(Path outputDir) {
+    return new RunSettings(outputDir, 1);
+  }
+}

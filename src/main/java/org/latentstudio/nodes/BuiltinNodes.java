@@ -1,0 +1,32 @@
+package org.latentstudio.nodes;
+
+import org.latentstudio.exec.NodeRegistry;
+import org.latentstudio.nodes.primitive.FloatMath;
+import org.latentstudio.nodes.primitive.IntMath;
+import org.latentstudio.nodes.primitive.PrimitiveBoolean;
+import org.latentstudio.nodes.primitive.PrimitiveFloat;
+import org.latentstudio.nodes.primitive.PrimitiveInt;
+import org.latentstudio.nodes.primitive.PrimitiveString;
+import org.latentstudio.nodes.primitive.StringConcat;
+import org.latentstudio.nodes.util.Note;
+import org.latentstudio.nodes.util.Reroute;
+import org.latentstudio.nodes.util.ShowValue;
+
+/** The catalog of node types that ship with the studio. Adding a node type means adding one line here. */
+public final class BuiltinNodes {
+  private BuiltinNodes() {}
+
+  public static NodeRegistry registry() {
+    return new NodeRegistry()
+        .register(new PrimitiveInt())
+        .register(new PrimitiveFloat())
+        .register(new PrimitiveString())
+        .register(new PrimitiveBoolean())
+        .register(new IntMath())
+        .register(new FloatMath())
+        .register(new StringConcat())
+        .register(new ShowValue())
+        .register(new Reroute())
+        .register(new Note());
+  }
+}
