@@ -64,12 +64,13 @@ public final class WorkflowCodec {
     JsonNode tree;
     try {
       tree = mapper.readTree(json);
-    } catch (JsonEOFException e) {
+    } catch (JsonProcessingException e) {
+      if (!(e instanceof JsonEOFException) && !String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
+        throw new WorkflowFormatException(source + " is not valid JSON" + where(e) + ": " + e.getOriginalMessage()
+            + ". The file is corrupt; restore it from a backup or from the studio's recovery file.", e);
+      }
       throw new WorkflowFormatException(source + " ends too early: the file is truncated or was not saved "
           + "completely. Restore it from a backup or from the studio's recovery file.", e);
-    } catch (JsonProcessingException e) {
-      throw new WorkflowFormatException(source + " is not valid JSON" + where(e) + ": " + e.getOriginalMessage()
-          + ". The file is corrupt; restore it from a backup or from the studio's recovery file.", e);
     }
     if (tree == null || tree.isMissingNode()) {
       throw new WorkflowFormatException(source + " is empty. Restore it from a backup.");

@@ -1,0 +1,147 @@
+package org.latentstudio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir
+  Path dir;
+
+  record Result(int exit, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = LatentStudioCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static String workflow(String name) {
+    return Path.of("src/test/resources/workflows", name).toString();
+  }
+
+  private static void assertNoStackTrace(Result r) {
+    assertFalse(r.all().contains("\tat "), () -> "stack trace in output:\n" + r.all());
+    assertFalse(r.all().contains("Exception"), () -> "exception class name in output:\n" + r.all());
+  }
+
+  @Test
+  void runPrintsTheResultAndExitsZero() {
+    Result r = cli("run", workflow("math.json"), "--output", dir.toString());
+    assertEquals(0, r.exit(), r::all);
+    assertTrue(r.out().contains("show: 42"), r.out());
+    assertTrue(r.err().contains("> area (IntMath)"), r.err());
+  }
+
+  @Test
+  void setChangesInputsBeforeRunning() {
+    Result r = cli("run", workflow("math.json"), "--set", "width.value=10", "--set", "area.operation=add");
+    assertEquals(0, r.exit(), r::all);
+    assertTrue(r.out().contains("show: 17"), r.out());
+  }
+
+  @Test
+  void setOnAMissingNodeOrInputIsAClearError() {
+    Result node = cli("run", workflow("math.json"), "--set", "widht.value=10");
+    assertEquals(2, node.exit());
+    assertTrue(node.err().contains("no node 'widht'") && node.err().contains("did you mean 'width'"), node.err());
+    assertNoStackTrace(node);
+
+    Result input = cli("run", workflow("math.json"), "--set", "area.operaton=add");
+    assertEquals(2, input.exit());
+    assertTrue(input.err().contains("has no input 'operaton'") && input.err().contains("a, b, operation"),
+        input.err());
+
+    Result value = cli("run", workflow("math.json"), "--set", "width.value=wide");
+    assertEquals(2, value.exit());
+    assertTrue(value.err().contains("'wide' is not a whole number"), value.err());
+
+    Result syntax = cli("run", workflow("math.json"), "--set", "width=3");
+    assertEquals(2, syntax.exit());
+    assertTrue(syntax.err().contains("NODE_ID.INPUT=VALUE"), syntax.err());
+  }
+
+  @Test
+  void outOfRangeValuesNameTheNode() {
+    Result r = cli("run", workflow("math.json"), "--set", "area.operation=cube");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("node 'area' (IntMath), input 'operation': value 'cube' is not one of"), r.err());
+  }
+
+  @Test
+  void failingNodeIsNamedAndExitIsNonZero() {
+    Result r = cli("run", workflow("math.json"), "--set", "area.operation=divide", "--set", "height.value=0");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("error: node 'area' (IntMath) failed: division by zero"), r.err());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void badFilesGiveClearMessagesAndNonZeroExits() throws Exception {
+    Path truncated = dir.resolve("truncated.json");
+    String good = Files.readString(Path.of(workflow("math.json")));
+    Files.writeString(truncated, good.substring(0, 200));
+    Path corrupt = dir.resolve("corrupt.json");
+    Files.writeString(corrupt, "{\"version\": 2, \"nodes\": [ ,,, ]}");
+    Path future = dir.resolve("future.json");
+    Files.writeString(future, "{\"version\": 7, \"nodes\": []}");
+
+    for (String[] c : new String[][] {
+        {truncated.toString(), "truncated"}, {corrupt.toString(), "not valid JSON"},
+        {future.toString(), "newer Latent Studio"}, {workflow("cycle.json"), "cycle: a -> b -> a"},
+        {workflow("wrong-type.json"), "node 'area' (IntMath), input 'a': expects INT but is linked to text.STRING"},
+        {dir.resolve("missing.json").toString(), "does not exist"}}) {
+      for (String command : new String[] {"run", "validate"}) {
+        Result r = cli(command, c[0]);
+        assertEquals(2, r.exit(), () -> command + " " + c[0] + ": " + r.all());
+        assertTrue(r.err().contains(c[1]), () -> command + " " + c[0] + ": " + r.err());
+        assertNoStackTrace(r);
+      }
+    }
+  }
+
+  @Test
+  void validateAcceptsAGoodFile() {
+    Result r = cli("validate", workflow("math.json"));
+    assertEquals(0, r.exit(), r::all);
+    assertTrue(r.out().contains("ok:") && r.out().contains("4 nodes, 3 links"), r.out());
+  }
+
+  @Test
+  void nodesJsonListsTheWholeCatalog() throws Exception {
+    Result r = cli("nodes", "--json");
+    assertEquals(0, r.exit());
+    JsonNode catalog = new ObjectMapper().readTree(r.out());
+    JsonNode intMath = catalog.get("nodes").get("IntMath");
+    assertEquals("utils/math", intMath.get("category").asText());
+    JsonNode op = intMath.get("inputs").get(2);
+    assertEquals("operation", op.get("name").asText());
+    assertEquals("add", op.get("default").asText());
+    assertTrue(op.get("choices").size() >= 5);
+    assertEquals("INT", intMath.get("outputs").get(0).get("type").asText());
+    assertTrue(catalog.get("nodes").get("ShowValue").get("output_node").asBoolean());
+  }
+
+  @Test
+  void unknownCommandsAndOptionsAreUsageErrors() {
+    Result r = cli("frobnicate");
+    assertEquals(2, r.exit());
+    Result o = cli("run", workflow("math.json"), "--colour");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("--colour"), o.err());
+  }
+}

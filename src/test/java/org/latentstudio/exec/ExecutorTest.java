@@ -1,0 +1,290 @@
+package org.latentstudio.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.latentstudio.graph.Graph;
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.graph.NodeMode;
+import org.latentstudio.graph.Problem;
+import org.latentstudio.testing.CountingNodes;
+import org.latentstudio.testing.GraphBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutorTest {
+  private final CountingNodes nodes = new CountingNodes();
+  private final Executor executor = new Executor(nodes.registry(), new OutputCache(1 << 20), new Services());
+
+  @AfterEach
+  void close() {
+    executor.close();
+  }
+
+  /** (2 + 3) -> sum -> show; plus an unrelated dangling branch that must not run. */
+  private static Graph sumGraph(int a) {
+    return new GraphBuilder()
+        .node("a", "Const", "value", a)
+        .node("b", "Const", "value", 3)
+        .node("sum", "Add")
+        .node("show", "Sink")
+        .node("unused", "Const", "value", 99)
+        .link("a.INT", "sum.a").link("b.INT", "sum.b").link("sum.INT", "show.value")
+        .build();
+  }
+
+  private RunResult run(Graph g, ExecutionListener listener) {
+    return executor.run(new RunRequest(g, Set.of(), RunSettings.defaults(Path.of("out")), ""), listener,
+        new CancellationToken());
+  }
+
+  private RunResult run(Graph g) {
+    return run(g, ExecutionListener.NONE);
+  }
+
+  @Test
+  void runsOnlyWhatTheOutputsNeedInTopologicalOrder() {
+    List<String> started = new ArrayList<>();
+    RunResult r = run(sumGraph(2), new ExecutionListener() {
+      @Override
+      public void nodeStarted(NodeId id, String type) {
+        started.add(id.value());
+      }
+    });
+    assertTrue(r.succeeded(), r::failureMessage);
+    assertEquals(List.of("a", "b", "sum", "show"), started);
+    assertEquals("5", r.outputs().get(NodeId.of("show")).display().text().get(0));
+    assertEquals(4, nodes.total(), "the unused Const must not run");
+  }
+
+  @Test
+  void afterAnEditOnlyTheChangedNodeAndItsDependentsRunAgain() {
+    run(sumGraph(2));
+    assertEquals(4, nodes.total());
+
+    nodes.reset();
+    RunResult again = run(sumGraph(2));
+    assertEquals(0, nodes.total(), "nothing changed, nothing runs");
+    assertEquals(4, again.cached());
+
+    nodes.reset();
+    RunResult edited = run(sumGraph(7));
+    assertEquals(1, nodes.count("Const"), "only the edited Const runs, not b");
+    assertEquals(1, nodes.count("Add"));
+    assertEquals(1, nodes.count("Sink"));
+    assertEquals(3, edited.executed());
+    assertEquals("10", edited.outputs().get(NodeId.of("show")).display().text().get(0));
+  }
+
+  @Test
+  void identicalUpstreamPartsShareCacheKeysWhateverTheirIds() {
+    run(sumGraph(2));
+    nodes.reset();
+    Graph renamed = new GraphBuilder()
+        .node("x", "Const", "value", 2).node("y", "Const", "value", 3).node("s", "Add").node("out", "Sink")
+        .link("x.INT", "s.a").link("y.INT", "s.b").link("s.INT", "out.value")
+        .build();
+    run(renamed);
+    assertEquals(0, nodes.total());
+  }
+
+  @Test
+  void swappingInputsChangesTheKey() {
+    run(sumGraph(2));
+    nodes.reset();
+    Graph swapped = new GraphBuilder()
+        .node("a", "Const", "value", 2).node("b", "Const", "value", 3).node("sum", "Add").node("show", "Sink")
+        .link("b.INT", "sum.a").link("a.INT", "sum.b").link("sum.INT", "show.value")
+        .build();
+    run(swapped);
+    assertEquals(1, nodes.count("Add"), "a+b and b+a are different computations to the cache");
+  }
+
+  @Test
+  void cacheKeepsToItsByteBudgetEvictingTheLeastRecentlyUsed() {
+    OutputCache cache = new OutputCache(10_000);
+    Outputs small = Outputs.none().with("LATENT", new CountingNodes.Bytes(4000, 0));
+    CacheKey k1 = new CacheKey("1");
+    CacheKey k2 = new CacheKey("2");
+    CacheKey k3 = new CacheKey("3");
+    cache.put(k1, small);
+    cache.put(k2, small);
+    cache.get(k1); // k2 is now the least recently used
+    cache.put(k3, small);
+    assertTrue(cache.usedBytes() <= 10_000, cache::stats);
+    assertTrue(cache.contains(k1) && cache.contains(k3));
+    assertTrue(!cache.contains(k2), "the least recently used entry goes first");
+
+    cache.put(new CacheKey("big"), Outputs.none().with("LATENT", new CountingNodes.Bytes(50_000, 0)));
+    assertTrue(!cache.contains(new CacheKey("big")), "a result larger than the budget is not kept");
+    assertTrue(cache.contains(k1), "and does not flush the rest");
+  }
+
+  @Test
+  void evictedResultsAreRecomputed() {
+    executor.cache().setBudget(0);
+    run(sumGraph(2));
+    nodes.reset();
+    run(sumGraph(2));
+    assertEquals(4, nodes.total());
+  }
+
+  @Test
+  void errorsCarryTheNodeIdAndAUserMessage() {
+    Graph g = new GraphBuilder().node("boom", "Fail").node("show", "Sink").link("boom.INT", "show.value").build();
+    List<NodeExecutionException> failures = new ArrayList<>();
+    RunResult r = run(g, new ExecutionListener() {
+      @Override
+      public void nodeFailed(NodeExecutionException error) {
+        failures.add(error);
+      }
+    });
+    assertEquals(RunResult.Status.FAILED, r.status());
+    assertEquals(NodeId.of("boom"), r.error().nodeId());
+    assertEquals("node 'boom' (Fail) failed: the model file is missing; put it in the models folder",
+        r.error().getMessage());
+    assertEquals(List.of(r.error()), failures);
+  }
+
+  @Test
+  void invalidGraphsDoNotRunAndSayWhy() {
+    Graph g = new GraphBuilder().node("show", "Sink").build();
+    RunResult r = run(g);
+    assertEquals(RunResult.Status.INVALID, r.status());
+    assertEquals(Problem.Kind.MISSING_INPUT, r.problems().get(0).kind());
+    assertEquals(0, nodes.total());
+  }
+
+  @Test
+  void problemsInNodesTheRunDoesNotNeedDoNotStopIt() {
+    Graph g = sumGraph(2).withNode(org.latentstudio.graph.Node.of("broken", "NoSuchType"));
+    assertTrue(run(g).succeeded());
+  }
+
+  @Test
+  void aGraphWithoutOutputNodesSaysSo() {
+    RunResult r = run(new GraphBuilder().node("a", "Const").build());
+    assertEquals(Problem.Kind.NO_OUTPUT_NODE, r.problems().get(0).kind());
+  }
+
+  @Test
+  void eventsArriveInOrderOnTheBackgroundThread() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    ExecutionListener recorder = new ExecutionListener() {
+      @Override
+      public void runStarted(int planned, int toRun) {
+        events.add("run " + planned + "/" + toRun);
+        threads.add(Thread.currentThread().getName());
+      }
+
+      @Override
+      public void nodeStarted(NodeId id, String type) {
+        events.add("start " + id);
+      }
+
+      @Override
+      public void nodeCached(NodeId id, String type) {
+        events.add("cached " + id);
+      }
+
+      @Override
+      public void nodeFinished(NodeId id, String type, Outputs outputs, long nanos) {
+        events.add("done " + id);
+      }
+
+      @Override
+      public void runFinished(RunResult result) {
+        events.add("finished " + result.status());
+      }
+    };
+    run(new GraphBuilder().node("a", "Const", "value", 5).node("show", "Sink").link("a.INT", "show.value").build());
+    RunHandle h = executor.submit(new RunRequest(sumGraph(5), Set.of(), RunSettings.defaults(Path.of("o")), ""),
+        recorder);
+    assertEquals(RunResult.Status.SUCCEEDED, h.result().get(10, TimeUnit.SECONDS).status());
+    assertEquals(List.of("run 4/3", "cached a", "start b", "done b", "start sum", "done sum", "start show",
+        "done show", "finished SUCCEEDED"), events);
+    assertEquals("latentstudio-executor", threads.get(0));
+  }
+
+  @Test
+  void cancellationStopsALongLoopPromptly() throws Exception {
+    Graph g = new GraphBuilder().node("spin", "Spin").node("show", "Sink").link("spin.INT", "show.value").build();
+    RunHandle h = executor.submit(new RunRequest(g, Set.of(), RunSettings.defaults(Path.of("o")), ""),
+        ExecutionListener.NONE);
+    assertTrue(nodes.spinStarted.await(10, TimeUnit.SECONDS));
+    long t0 = System.nanoTime();
+    h.cancel();
+    RunResult r = h.result().get(5, TimeUnit.SECONDS);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(RunResult.Status.CANCELLED, r.status());
+    assertTrue(ms < 1000, "cancelled after " + ms + " ms");
+    assertEquals(0, nodes.count("Sink"));
+  }
+
+  @Test
+  void bypassedNodesPassTheirInputThroughAndMutedSourcesAreReported() {
+    Graph g = new GraphBuilder()
+        .node("a", "Const", "value", 4).node("b", "Const", "value", 1).node("sum", "Add").node("show", "Sink")
+        .link("a.INT", "sum.a").link("b.INT", "sum.b").link("sum.INT", "show.value")
+        .mode("sum", NodeMode.BYPASSED)
+        .build();
+    RunResult bypassed = run(g);
+    assertTrue(bypassed.succeeded(), bypassed::failureMessage);
+    assertEquals("4", bypassed.outputs().get(NodeId.of("show")).display().text().get(0),
+        "the first INT input (a) passes through");
+    assertEquals(0, nodes.count("Add"));
+
+    RunResult muted = run(new GraphBuilder()
+        .node("a", "Const").node("show", "Sink").link("a.INT", "show.value").mode("a", NodeMode.MUTED).build());
+    assertEquals(RunResult.Status.INVALID, muted.status());
+    assertTrue(muted.failureMessage().contains("comes from node 'a', which is muted"), muted.failureMessage());
+  }
+
+  @Test
+  void runningOneNodeComputesOnlyItsBranch() {
+    Graph g = sumGraph(2);
+    RunResult r = executor.run(new RunRequest(g, Set.of(NodeId.of("unused")), RunSettings.defaults(Path.of("o")),
+        ""), ExecutionListener.NONE, new CancellationToken());
+    assertTrue(r.succeeded());
+    assertEquals(1, nodes.total());
+    assertNull(r.outputs().get(NodeId.of("show")));
+  }
+
+  @Test
+  void cacheKeysDependOnFingerprints() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger fileVersion = new java.util.concurrent.atomic.AtomicInteger();
+    NodeRegistry reg = new NodeRegistry().register(new NodeType() {
+      @Override
+      public org.latentstudio.graph.NodeSchema schema() {
+        return org.latentstudio.graph.NodeSchema.of("Fp", "Fp", "t",
+            List.of(org.latentstudio.graph.InPort.text("file", "x")),
+            List.of(org.latentstudio.graph.OutPort.of("O", org.latentstudio.graph.PortType.INT, Long.class)));
+      }
+
+      @Override
+      public Outputs evaluate(Inputs in, ExecContext ctx) {
+        return Outputs.none();
+      }
+
+      @Override
+      public String fingerprint(java.util.Map<String, Object> literals) {
+        return "file " + literals.get("file") + " version " + fileVersion.get();
+      }
+    });
+    Graph g = new GraphBuilder().node("f", "Fp").build();
+    Planner planner = new Planner(reg);
+    CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f"));
+    assertEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f")));
+    fileVersion.incrementAndGet(); // the file changed on disk
+    assertNotEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f")));
+  }
+}
