@@ -1,0 +1,105 @@
+package org.latentstudio.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A Stable Diffusion 1.x checkpoint in the Hugging Face optimum/diffusers ONNX layout (see
+ * src/site/model-format.md). Opening checks the layout, so a missing or malformed file is reported up front,
+ * by name, with the layout expected.
+ *
+ * @param vaeEncoder   null when the folder has no encoder (text-to-image still works)
+ * @param textHidden   the text encoder's hidden size from its config, or null if the config does not say
+ * @param crossAttnDim the UNet's cross-attention width from its config, or null
+ * @param preview      latent-to-RGB factors shipped with the model, or null
+ */
+public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecoder, Path vaeEncoder,
+    Path tokenizerDir, Path schedulerConfig, float vaeScalingFactor, Integer textHidden, Integer crossAttnDim,
+    LatentPreviewFactors preview) {
+
+  public static final float DEFAULT_VAE_SCALING = 0.18215f;
+
+  public static final String LAYOUT = String.join("\n",
+      "  model_index.json",
+      "  scheduler/scheduler_config.json",
+      "  tokenizer/vocab.json, tokenizer/merges.txt",
+      "  text_encoder/model.onnx",
+      "  unet/model.onnx (weights may sit in external data files beside it)",
+      "  vae_decoder/model.onnx",
+      "  vae_encoder/model.onnx (needed for image-to-image and inpainting)");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static ModelFolder open(Path dir) throws ModelException {
+    Path root = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new ModelException("checkpoint folder " + root + " does not exist. A checkpoint is a folder in the "
+          + "optimum/diffusers ONNX layout:\n" + LAYOUT);
+    }
+    readJson(root, "model_index.json");
+    Path scheduler = require(root, "scheduler/scheduler_config.json");
+    readJson(root, "scheduler/scheduler_config.json");
+    Path tokenizer = require(root, "tokenizer/vocab.json").getParent();
+    require(root, "tokenizer/merges.txt");
+    Path text = require(root, "text_encoder/model.onnx");
+    Path unet = require(root, "unet/model.onnx");
+    Path decoder = require(root, "vae_decoder/model.onnx");
+    Path encoder = Files.isRegularFile(root.resolve("vae_encoder/model.onnx")) ? root.resolve("vae_encoder/model.onnx")
+        : null;
+
+    Optional<JsonNode> vaeConfig = optionalJson(root, "vae_decoder/config.json");
+    float scaling = vaeConfig.map(c -> c.path("scaling_factor")).filter(JsonNode::isNumber)
+        .map(n -> (float) n.asDouble()).orElse(DEFAULT_VAE_SCALING);
+    Integer hidden = optionalJson(root, "text_encoder/config.json").map(c -> c.path("hidden_size"))
+        .filter(JsonNode::isInt).map(JsonNode::asInt).orElse(null);
+    Integer cross = optionalJson(root, "unet/config.json").map(c -> c.path("cross_attention_dim"))
+        .filter(JsonNode::isInt).map(JsonNode::asInt).orElse(null);
+    LatentPreviewFactors preview = null;
+    Path previewFile = root.resolve("preview/latent_rgb_factors.json");
+    if (Files.isRegularFile(previewFile)) {
+      preview = LatentPreviewFactors.read(previewFile);
+    }
+    return new ModelFolder(root, text, unet, decoder, encoder, tokenizer, scheduler, scaling, hidden, cross,
+        preview);
+  }
+
+  public String name() {
+    return root.getFileName().toString();
+  }
+
+  /** The factors for live previews: the model's own, else SD1.5's. */
+  public LatentPreviewFactors previewFactors() {
+    return preview != null ? preview : LatentPreviewFactors.SD15;
+  }
+
+  private static Path require(Path root, String relative) throws ModelException {
+    Path p = root.resolve(relative);
+    if (!Files.isRegularFile(p)) {
+      throw new ModelException("checkpoint " + root + " is missing " + relative + ". A checkpoint folder "
+          + "in the optimum/diffusers ONNX layout contains:\n" + LAYOUT);
+    }
+    return p;
+  }
+
+  private static JsonNode readJson(Path root, String relative) throws ModelException {
+    Path p = require(root, relative);
+    try {
+      JsonNode node = JSON.readTree(p.toFile());
+      if (node == null || !node.isObject()) {
+        throw new ModelException(p + " should hold a JSON object; re-export the checkpoint");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new ModelException(p + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
+          + "); re-export or re-download the checkpoint", e);
+    }
+  }
+
+  private static Optional<JsonNode> optionalJson(Path root, String relative) throws ModelException {
+    return Files.isRegularFile(root.resolve(relative)) ? Optional.of(readJson(root, relative)) : Optional.empty();
+  }
+}

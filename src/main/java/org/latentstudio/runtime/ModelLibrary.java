@@ -1,0 +1,138 @@
+package org.latentstudio.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The models found in the models directories: checkpoints (folders with model_index.json), LoRAs
+ * (.safetensors files under a {@code loras} folder) and ControlNets (folders under {@code controlnet}).
+ * Names given in workflows resolve against these directories, so graphs can say "shapes" instead of a path.
+ */
+public final class ModelLibrary {
+  public enum Kind { CHECKPOINT, LORA, CONTROLNET }
+
+  public record Entry(Kind kind, String name, Path path) {}
+
+  private final List<Path> dirs;
+
+  public ModelLibrary(List<Path> dirs) {
+    this.dirs = List.copyOf(new LinkedHashSet<>(dirs.stream().map(p -> p.toAbsolutePath().normalize()).toList()));
+  }
+
+  /**
+   * The default directories: those in the system property {@code latentstudio.models} (separated by the path
+   * separator), then ~/.latentstudio/models, then the bundled assets/models.
+   */
+  public static ModelLibrary defaults(Path userDir, Path home) {
+    List<Path> dirs = new ArrayList<>();
+    String extra = System.getProperty("latentstudio.models");
+    if (extra != null && !extra.isBlank()) {
+      for (String p : extra.split(java.io.File.pathSeparator)) {
+        dirs.add(Path.of(p));
+      }
+    }
+    dirs.add(userDir.resolve("models"));
+    dirs.add(home.resolve("assets").resolve("models"));
+    return new ModelLibrary(dirs);
+  }
+
+  public List<Path> dirs() {
+    return dirs;
+  }
+
+  public List<Entry> scan() {
+    List<Entry> found = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> children = Files.list(dir)) {
+        for (Path child : children.sorted().toList()) {
+          if (Files.isRegularFile(child.resolve("model_index.json"))) {
+            found.add(new Entry(Kind.CHECKPOINT, child.getFileName().toString(), child));
+          }
+        }
+      } catch (IOException e) {
+        continue; // an unreadable directory holds no models we can use
+      }
+      found.addAll(filesIn(dir.resolve("loras"), Kind.LORA, ".safetensors"));
+      found.addAll(foldersIn(dir.resolve("controlnet"), Kind.CONTROLNET));
+    }
+    found.sort(Comparator.comparing(Entry::kind).thenComparing(e -> e.name().toLowerCase(Locale.ROOT)));
+    return found;
+  }
+
+  public List<Entry> scan(Kind kind) {
+    return scan().stream().filter(e -> e.kind() == kind).toList();
+  }
+
+  /**
+   * A checkpoint by path (absolute, or relative to the working directory) or by name in the models
+   * directories.
+   */
+  public Path resolveCheckpoint(String nameOrPath) throws ModelException {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      throw new ModelException("no checkpoint given; set the path to a checkpoint folder or the name of one in "
+          + dirs);
+    }
+    Path direct = Path.of(nameOrPath);
+    if (direct.isAbsolute() || Files.isDirectory(direct)) {
+      return direct.toAbsolutePath().normalize();
+    }
+    for (Path dir : dirs) {
+      Path p = dir.resolve(nameOrPath);
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    List<String> names = scan(Kind.CHECKPOINT).stream().map(Entry::name).toList();
+    throw new ModelException("no checkpoint '" + nameOrPath + "' in the models directories " + dirs
+        + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
+        + ". Give a folder path or one of those names");
+  }
+
+  public Optional<Path> resolveFile(String nameOrPath, String subdir) {
+    Path direct = Path.of(nameOrPath);
+    if (direct.isAbsolute() || Files.isRegularFile(direct)) {
+      return Optional.of(direct.toAbsolutePath().normalize());
+    }
+    for (Path dir : dirs) {
+      Path p = dir.resolve(subdir).resolve(nameOrPath);
+      if (Files.isRegularFile(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Entry> filesIn(Path dir, Kind kind, String suffix) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix))
+          .map(p -> new Entry(kind, p.getFileName().toString(), p)).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static List<Entry> foldersIn(Path dir, Kind kind) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isDirectory).map(p -> new Entry(kind, p.getFileName().toString(), p)).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+}

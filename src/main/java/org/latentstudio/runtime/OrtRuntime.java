@@ -1,0 +1,131 @@
+package org.latentstudio.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The one place that creates and owns ONNX Runtime sessions. It picks the execution provider once (CUDA when
+ * possible, else the CPU with the reason), sets the session options (all graph optimisations, one intra-op
+ * thread per physical core), and keeps loaded models in a {@link SessionCache} under a memory budget.
+ */
+public final class OrtRuntime implements AutoCloseable {
+  private final OrtEnvironment env;
+  private final RuntimeSettings settings;
+  private final ExecutionProvider provider;
+  private final SessionCache sessions;
+  private final RuntimeStats stats = new RuntimeStats();
+
+  public OrtRuntime(RuntimeSettings settings) {
+    this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "latentstudio");
+    this.settings = settings;
+    this.provider = chooseProvider(settings);
+    this.sessions = new SessionCache(this::load, settings.sessionBudgetBytes());
+  }
+
+  public ExecutionProvider provider() {
+    return provider;
+  }
+
+  public RuntimeStats stats() {
+    return stats;
+  }
+
+  public RuntimeSettings settings() {
+    return settings;
+  }
+
+  /** The model in {@code file}, loaded on first use and kept for later runs. Close the lease after use. */
+  public ModelLease open(Path file) throws ModelException {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelException("model file " + file + " does not exist");
+    }
+    return new ModelLease(sessions.acquire(file, footprint(file)));
+  }
+
+  public void setSessionBudget(long bytes) {
+    sessions.setBudget(bytes);
+  }
+
+  /** How many models are loaded now, and how many loads happened in all: for tests and the status bar. */
+  public int loadedModels() {
+    return sessions.loadedCount();
+  }
+
+  public int modelLoads() {
+    return sessions.loads();
+  }
+
+  public boolean isLoaded(Path file) {
+    return sessions.isLoaded(file);
+  }
+
+  private OnnxModel load(Path file) throws ModelException {
+    try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA)) {
+      return new OnnxModel(env, env.createSession(file.toString(), options), file, stats);
+    } catch (OrtException e) {
+      throw new ModelException("cannot load the ONNX model " + file + ": " + firstLine(e.getMessage())
+          + ". The file may be truncated or not an ONNX model; re-export or re-download it.", e);
+    }
+  }
+
+  private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    o.setIntraOpNumThreads(settings.intraOpThreads());
+    if (cuda) {
+      o.addCUDA(settings.cudaDevice());
+    }
+    return o;
+  }
+
+  private ExecutionProvider chooseProvider(RuntimeSettings s) {
+    if (!s.preferCuda()) {
+      return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0, "CUDA turned off by latentstudio.cuda=false");
+    }
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0,
+          "this build uses the CPU onnxruntime artifact; build with mvn -Pcuda for a GPU");
+    }
+    try (OrtSession.SessionOptions probe = sessionOptions(true)) {
+      return new ExecutionProvider(ExecutionProvider.Kind.CUDA, s.cudaDevice(), "");
+    } catch (OrtException | UnsatisfiedLinkError e) {
+      return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0, "CUDA unavailable: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /** The bytes a model will take: its file plus external weight files beside it. */
+  private static long footprint(Path file) {
+    long total = 0;
+    try (Stream<Path> siblings = Files.list(file.toAbsolutePath().getParent())) {
+      for (Path p : siblings.toList()) {
+        String name = p.getFileName().toString();
+        if (!name.endsWith(".json") && !name.endsWith(".txt") && Files.isRegularFile(p)) {
+          total += Files.size(p);
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return total;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no reason given";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).trim();
+  }
+
+  @Override
+  public void close() {
+    sessions.closeAll();
+  }
+}

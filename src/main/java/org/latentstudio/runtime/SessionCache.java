@@ -1,0 +1,140 @@
+package org.latentstudio.runtime;
+
+import ai.onnxruntime.OrtException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loaded models by file, reused across runs. When the loaded models together would exceed the memory budget,
+ * the least recently used ones that nobody is using right now are closed. A model in use is never closed
+ * under its user: callers {@link #acquire} a {@link Lease} and close it when done.
+ */
+final class SessionCache {
+  /** Loads a model; the cache calls it on a miss. */
+  interface Loader {
+    OnnxModel load(Path file) throws ModelException;
+  }
+
+  private static final class Entry {
+    final OnnxModel model;
+    final long bytes;
+    int users;
+
+    Entry(OnnxModel model, long bytes) {
+      this.model = model;
+      this.bytes = bytes;
+    }
+  }
+
+  private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final Loader loader;
+  private long budgetBytes;
+  private long usedBytes;
+  private int loads;
+
+  SessionCache(Loader loader, long budgetBytes) {
+    this.loader = loader;
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** A model in use. Closing the lease lets the cache unload the model again if it must. */
+  final class Lease implements AutoCloseable {
+    private final Path file;
+    private final Entry entry;
+    private boolean closed;
+
+    Lease(Path file, Entry entry) {
+      this.file = file;
+      this.entry = entry;
+    }
+
+    OnnxModel model() {
+      return entry.model;
+    }
+
+    @Override
+    public void close() {
+      synchronized (SessionCache.this) {
+        if (!closed) {
+          closed = true;
+          entry.users--;
+          evictToBudget(file);
+        }
+      }
+    }
+  }
+
+  /** Loading happens under the lock: two nodes asking for the same big model must not load it twice. */
+  synchronized Lease acquire(Path file, long estimatedBytes) throws ModelException {
+    Path key = file.toAbsolutePath().normalize();
+    Entry e = entries.get(key);
+    if (e == null) {
+      usedBytes += estimatedBytes;
+      evictToBudget(key);
+      try {
+        e = new Entry(loader.load(key), estimatedBytes);
+      } catch (ModelException | RuntimeException ex) {
+        usedBytes -= estimatedBytes;
+        throw ex;
+      }
+      entries.put(key, e);
+      loads++;
+    }
+    e.users++;
+    return new Lease(key, e);
+  }
+
+  synchronized void setBudget(long bytes) {
+    budgetBytes = bytes;
+    evictToBudget(null);
+  }
+
+  synchronized int loadedCount() {
+    return entries.size();
+  }
+
+  synchronized int loads() {
+    return loads;
+  }
+
+  synchronized long usedBytes() {
+    return usedBytes;
+  }
+
+  synchronized boolean isLoaded(Path file) {
+    return entries.containsKey(file.toAbsolutePath().normalize());
+  }
+
+  synchronized void closeAll() {
+    List<OnnxModel> toClose = new ArrayList<>();
+    entries.values().forEach(e -> toClose.add(e.model));
+    entries.clear();
+    usedBytes = 0;
+    toClose.forEach(SessionCache::closeQuietly);
+  }
+
+  private void evictToBudget(Path keep) {
+    Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator();
+    while (usedBytes > budgetBytes && it.hasNext()) {
+      Map.Entry<Path, Entry> e = it.next();
+      if (e.getValue().users > 0 || e.getKey().equals(keep)) {
+        continue;
+      }
+      it.remove();
+      usedBytes -= e.getValue().bytes;
+      closeQuietly(e.getValue().model);
+    }
+  }
+
+  private static void closeQuietly(OnnxModel model) {
+    try {
+      model.close();
+    } catch (OrtException e) {
+      // closing releases native memory; a failure here leaves nothing for the user to do
+    }
+  }
+}

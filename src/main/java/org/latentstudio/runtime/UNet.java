@@ -1,0 +1,58 @@
+package org.latentstudio.runtime;
+
+import org.latentstudio.tensor.Tensor;
+
+/** The denoising UNet of a checkpoint: predicts the noise (or v) in a latent at a timestep, given the text. */
+public final class UNet implements AutoCloseable {
+  private static final String ROLE = "a Stable Diffusion UNet";
+  private final ModelLease lease;
+  private final String output;
+  private final int timestepRank;
+
+  private UNet(ModelLease lease) throws ModelException {
+    this.lease = lease;
+    OnnxModel m = lease.model();
+    m.requireInputs(ROLE, "sample", "timestep", "encoder_hidden_states");
+    output = m.outputNames().contains("out_sample") ? "out_sample" : m.outputNames().iterator().next();
+    timestepRank = m.inputShape("timestep").length;
+  }
+
+  public static UNet open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
+    ModelLease lease = runtime.open(folder.unet());
+    try {
+      return new UNet(lease);
+    } catch (ModelException e) {
+      lease.close();
+      throw e;
+    }
+  }
+
+  /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */
+  public int crossAttentionDim() {
+    long[] shape = lease.model().inputShape("encoder_hidden_states");
+    return shape.length == 3 ? (int) shape[2] : -1;
+  }
+
+  public int inChannels() {
+    long[] shape = lease.model().inputShape("sample");
+    return shape.length == 4 ? (int) shape[1] : -1;
+  }
+
+  /**
+   * @param sample   [batch, 4, h, w]
+   * @param timestep the scheduler's timestep (fractional for some schedules; an int64 model truncates it)
+   * @param context  [batch, tokens, hidden]
+   */
+  public Tensor predict(Tensor sample, float timestep, Tensor context) throws ModelException {
+    Tensor t = timestepRank == 0 ? Tensor.of(new float[] {timestep}) : Tensor.of(new float[] {timestep}, 1);
+    return lease.model().run(new ModelInputs()
+        .floats("sample", sample)
+        .floats("timestep", t)
+        .floats("encoder_hidden_states", context), output).get(output);
+  }
+
+  @Override
+  public void close() {
+    lease.close();
+  }
+}
