@@ -1,22 +1,50 @@
 package org.latentstudio.app;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 import org.latentstudio.exec.Executor;
 import org.latentstudio.exec.NodeRegistry;
 import org.latentstudio.exec.OutputCache;
 import org.latentstudio.exec.Services;
+import org.latentstudio.image.InputPaths;
 import org.latentstudio.nodes.BuiltinNodes;
+import org.latentstudio.runtime.ModelLibrary;
+import org.latentstudio.runtime.OrtRuntime;
+import org.latentstudio.runtime.RuntimeSettings;
 
-/** Wires the long-lived parts together once, for the CLI and the studio alike. */
+/**
+ * Wires the long-lived parts together once, for the CLI and the studio alike. ONNX Runtime starts on first
+ * use, so commands that run no model (listing nodes, validating) stay quick.
+ */
 public final class AppContext implements AutoCloseable {
   /** The default budget for cached node results; large enough for a few SD1.5 images and latents. */
   public static final long DEFAULT_CACHE_BYTES = 2L << 30;
 
   private final NodeRegistry registry;
+  private final Services services = new Services();
   private final Executor executor;
+  private final ModelLibrary models;
 
   public AppContext() {
+    this(RuntimeSettings::fromSystemProperties, System.err::println);
+  }
+
+  /**
+   * @param notices where one-line notices go, such as which execution provider ONNX Runtime uses and why
+   */
+  public AppContext(java.util.function.Supplier<RuntimeSettings> settings, Consumer<String> notices) {
     this.registry = BuiltinNodes.registry();
-    this.executor = new Executor(registry, new OutputCache(DEFAULT_CACHE_BYTES), new Services());
+    this.models = ModelLibrary.defaults(AppPaths.userDir(), AppPaths.home());
+    services.with(ModelLibrary.class, models)
+        .with(InputPaths.class, new InputPaths(List.of(Path.of("").toAbsolutePath(), AppPaths.home(),
+            AppPaths.userDir().resolve("input"))))
+        .withLazy(OrtRuntime.class, () -> {
+          OrtRuntime runtime = new OrtRuntime(settings.get());
+          notices.accept(runtime.provider().describe());
+          return runtime;
+        });
+    this.executor = new Executor(registry, new OutputCache(DEFAULT_CACHE_BYTES), services);
   }
 
   public NodeRegistry registry() {
@@ -27,8 +55,23 @@ public final class AppContext implements AutoCloseable {
     return executor;
   }
 
+  public ModelLibrary models() {
+    return models;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public OrtRuntime runtime() {
+    return services.require(OrtRuntime.class);
+  }
+
   @Override
   public void close() {
     executor.close();
+    if (services.isStarted(OrtRuntime.class)) {
+      services.require(OrtRuntime.class).close();
+    }
   }
 }

@@ -18,7 +18,7 @@ import org.latentstudio.graph.NodeId;
 public record CacheKey(String hex) {
 
   /** Keys for every node of a plan, computed in plan order so upstream keys exist when needed. */
-  public static Map<NodeId, CacheKey> forPlan(Plan plan) {
+  public static Map<NodeId, CacheKey> forPlan(Plan plan, Services services) {
     Map<NodeId, CacheKey> keys = new HashMap<>();
     MessageDigest digest = sha256();
     StringBuilder sb = new StringBuilder(256);
@@ -37,7 +37,7 @@ public record CacheKey(String hex) {
         }
         sb.append('\u0000');
       }
-      sb.append(node.type().fingerprint(node.literals()));
+      sb.append(node.type().fingerprint(node.literals(), services));
       digest.reset();
       byte[] hash = digest.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       keys.put(node.id(), new CacheKey(HexFormat.of().formatHex(hash, 0, 16)));

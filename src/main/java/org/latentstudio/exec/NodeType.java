@@ -17,8 +17,9 @@ public interface NodeType {
    * a file named by a widget. The default adds nothing.
    *
    * @param literals the node's widget values (inputs fed by links are not included)
+   * @param services the executor's services, e.g. to resolve a model name to its folder
    */
-  default String fingerprint(Map<String, Object> literals) {
+  default String fingerprint(Map<String, Object> literals, Services services) {
     return "";
   }
 }

@@ -35,7 +35,10 @@ public final class WidgetValues {
     return coerce(spec, text);
   }
 
-  /** Checks range and choices; returns null when the value is fine, else the problem's message and fix. */
+  /**
+   * Checks range, choices and, for INT inputs with a step above 1, that the value is a multiple of the step
+   * (image sizes must be multiples of 8). Returns null when the value is fine, else the message and the fix.
+   */
   public static String[] check(InputSpec spec, Object value) {
     if (spec.hasChoices() && !spec.choices().contains(String.valueOf(value))) {
       return new String[] {
@@ -53,6 +56,14 @@ public final class WidgetValues {
       if (spec.max() != null && compare(n, spec.max(), isInt) > 0) {
         return new String[] {
           "value " + format(n) + " is above the maximum " + format(spec.max()), rangeFix(spec)
+        };
+      }
+      if (isInt && spec.step() != null && spec.step().longValue() > 1 && n.longValue() % spec.step().longValue() != 0) {
+        long step = spec.step().longValue();
+        long below = Math.floorDiv(n.longValue(), step) * step;
+        return new String[] {
+          "value " + n + " is not a multiple of " + step,
+          "use " + below + " or " + (below + step)
         };
       }
       if (!isInt && Double.isNaN(n.doubleValue())) {

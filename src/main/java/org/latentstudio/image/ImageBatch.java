@@ -2,17 +2,23 @@ package org.latentstudio.image;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.latentstudio.exec.SizedValue;
 import org.latentstudio.tensor.Tensor;
 
 /**
  * The IMAGE type between nodes: a batch of RGB pictures as floats in [0, 1], laid out [batch, height, width, 3]
  * as ComfyUI does, so image nodes port over directly.
  */
-public record ImageBatch(Tensor pixels) {
+public record ImageBatch(Tensor pixels) implements SizedValue {
   public ImageBatch {
     if (pixels.rank() != 4 || pixels.dim(3) != 3) {
       throw new IllegalArgumentException("an image batch is [batch, height, width, 3], not " + pixels);
     }
+  }
+
+  @Override
+  public long byteSize() {
+    return 4L * pixels.size();
   }
 
   public int batch() {

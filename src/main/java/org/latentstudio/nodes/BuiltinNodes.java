@@ -1,6 +1,13 @@
 package org.latentstudio.nodes;
 
 import org.latentstudio.exec.NodeRegistry;
+import org.latentstudio.nodes.image.LoadImage;
+import org.latentstudio.nodes.image.PreviewImage;
+import org.latentstudio.nodes.image.SaveImage;
+import org.latentstudio.nodes.latent.EmptyLatentImage;
+import org.latentstudio.nodes.latent.LatentUpscale;
+import org.latentstudio.nodes.latent.SetLatentNoiseMask;
+import org.latentstudio.nodes.loaders.CheckpointLoader;
 import org.latentstudio.nodes.primitive.FloatMath;
 import org.latentstudio.nodes.primitive.IntMath;
 import org.latentstudio.nodes.primitive.PrimitiveBoolean;
@@ -11,6 +18,8 @@ import org.latentstudio.nodes.primitive.StringConcat;
 import org.latentstudio.nodes.util.Note;
 import org.latentstudio.nodes.util.Reroute;
 import org.latentstudio.nodes.util.ShowValue;
+import org.latentstudio.nodes.vae.VAEDecode;
+import org.latentstudio.nodes.vae.VAEEncode;
 
 /** The catalog of node types that ship with the studio. Adding a node type means adding one line here. */
 public final class BuiltinNodes {
@@ -18,6 +27,15 @@ public final class BuiltinNodes {
 
   public static NodeRegistry registry() {
     return new NodeRegistry()
+        .register(new CheckpointLoader())
+        .register(new EmptyLatentImage())
+        .register(new LatentUpscale())
+        .register(new SetLatentNoiseMask())
+        .register(new VAEDecode())
+        .register(new VAEEncode())
+        .register(new LoadImage())
+        .register(new SaveImage())
+        .register(new PreviewImage())
         .register(new PrimitiveInt())
         .register(new PrimitiveFloat())
         .register(new PrimitiveString())

@@ -276,15 +276,15 @@ class ExecutorTest {
       }
 
       @Override
-      public String fingerprint(java.util.Map<String, Object> literals) {
+      public String fingerprint(java.util.Map<String, Object> literals, Services services) {
         return "file " + literals.get("file") + " version " + fileVersion.get();
       }
     });
     Graph g = new GraphBuilder().node("f", "Fp").build();
     Planner planner = new Planner(reg);
-    CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f"));
-    assertEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f")));
+    CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f"));
+    assertEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f")));
     fileVersion.incrementAndGet(); // the file changed on disk
-    assertNotEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f")))).get(NodeId.of("f")));
+    assertNotEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f")));
   }
 }

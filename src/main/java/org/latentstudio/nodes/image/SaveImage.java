@@ -1,0 +1,112 @@
+package org.latentstudio.nodes.image;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.latentstudio.exec.Display;
+import org.latentstudio.exec.ExecContext;
+import org.latentstudio.exec.Inputs;
+import org.latentstudio.exec.NodeException;
+import org.latentstudio.exec.NodeType;
+import org.latentstudio.exec.Outputs;
+import org.latentstudio.graph.InPort;
+import org.latentstudio.graph.NodeSchema;
+import org.latentstudio.image.ImageBatch;
+import org.latentstudio.image.PngText;
+import org.latentstudio.image.RgbImage;
+import org.latentstudio.nodes.Ports;
+
+/**
+ * Saves pictures as PNG with the workflow embedded (tEXt chunk "workflow"), so a picture can be dropped back
+ * on the canvas to get its graph. Files are numbered ({@code prefix_00001.png}) and never overwrite one
+ * another, even when two studios save into the same folder at once.
+ */
+public final class SaveImage implements NodeType {
+  public static final String WORKFLOW_CHUNK = "workflow";
+  static final InPort<String> PREFIX = InPort.text("filename_prefix", "latentstudio")
+      .tooltip("file names start with this; may include a subfolder, e.g. portraits/cat");
+
+  @Override
+  public NodeSchema schema() {
+    return NodeSchema.of("SaveImage", "Save Image", "image", List.of(Ports.IMAGES_IN, PREFIX), List.of())
+        .asOutputNode();
+  }
+
+  @Override
+  public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
+    ImageBatch images = in.get(Ports.IMAGES_IN);
+    Path out = ctx.settings().outputDir().toAbsolutePath().normalize();
+    String prefix = in.get(PREFIX).isBlank() ? "latentstudio" : in.get(PREFIX);
+    Path target = out.resolve(prefix).normalize();
+    if (!target.startsWith(out) || prefix.endsWith("/")) {
+      throw new NodeException("filename_prefix '" + prefix + "' points outside the output folder " + out
+          + "; use a plain name or a subfolder such as renders/cat");
+    }
+    Map<String, String> text = new LinkedHashMap<>();
+    if (!ctx.workflowJson().isEmpty()) {
+      text.put(WORKFLOW_CHUNK, ctx.workflowJson());
+    }
+    List<RgbImage> pictures = images.toRgbList();
+    List<Path> saved = new ArrayList<>();
+    try {
+      Files.createDirectories(target.getParent());
+      for (RgbImage picture : pictures) {
+        saved.add(saveNumbered(target.getParent(), target.getFileName().toString(), picture, text));
+      }
+    } catch (IOException e) {
+      throw new NodeException("cannot save into " + target.getParent() + ": " + e.getMessage()
+          + "; choose an output folder you can write to", e);
+    }
+    return Outputs.none().withDisplay(Display.images(pictures, saved));
+  }
+
+  /** Writes a temp file, then links it under the next free number; a link never replaces an existing file. */
+  static Path saveNumbered(Path dir, String stem, RgbImage picture, Map<String, String> text) throws IOException {
+    Path tmp = Files.createTempFile(dir, "." + stem, ".png.tmp");
+    try {
+      try (OutputStream os = Files.newOutputStream(tmp)) {
+        PngText.write(picture, text, os);
+      }
+      for (int n = nextNumber(dir, stem); ; n++) {
+        Path target = dir.resolve(String.format("%s_%05d.png", stem, n));
+        try {
+          Files.createLink(target, tmp);
+          return target;
+        } catch (FileAlreadyExistsException e) {
+          continue; // someone took this number meanwhile
+        } catch (UnsupportedOperationException | IOException e) {
+          if (Files.exists(target)) {
+            continue;
+          }
+          Files.move(tmp, target); // file systems without hard links: no overwrite either way
+          return target;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static int nextNumber(Path dir, String stem) throws IOException {
+    Pattern p = Pattern.compile(Pattern.quote(stem) + "_(\\d{5,})\\.png");
+    int max = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Matcher m = p.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+      }
+    }
+    return max + 1;
+  }
+}
