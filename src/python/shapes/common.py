@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORK = os.path.join(HERE, "work")
+WORK = os.environ.get("SHAPES_WORK", os.path.join(HERE, "work"))  # override for smoke tests
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 PACK = os.path.join(REPO, "assets", "models", "shapes")
 
@@ -30,7 +30,8 @@ def setup(seed: int) -> None:
 def training_set():
     """(uint8 images [n, 64, 64, 3], fg masks float16 [n, 64, 64], scenes), rendered once and cached."""
     from dataset import render_dataset, render_mask
-    path = os.path.join(WORK, f"train_{TRAIN_SCENES}_{TRAIN_SEED}.pkl")
+    path = os.path.join(os.path.join(HERE, "work"), f"train_{TRAIN_SCENES}_{TRAIN_SEED}.pkl")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.exists(path):
         with open(path, "rb") as f:
             return pickle.load(f)
