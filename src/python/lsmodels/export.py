@@ -3,6 +3,8 @@
 ``export_model_folder`` writes a whole checkpoint; the ``export_*`` functions write one component each,
 so a caller can re-export a single part. Every graph has dynamic batch/height/width axes, the UNet's
 ``encoder_hidden_states`` also has a dynamic sequence axis, and every file is run through onnx.checker.
+Axis names: ``height``/``width`` within one graph mean the same size (the VAE's pixel axes are named
+apart from its ``latent_height``/``latent_width``, 8x smaller, as optimum does).
 """
 from __future__ import annotations
 
@@ -171,7 +173,7 @@ def export_vae_decoder(vae, path: str) -> onnx.ModelProto:
     """latent_sample [batch, 4, h, w] -> sample [batch, 3, 8h, 8w]."""
     c = vae.config.latent_channels
     model = _to_onnx(_VaeDecoderWrapper(vae), (torch.randn(1, c, 8, 10),), ["latent_sample"], ["sample"],
-                     {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                     {"latent_sample": {0: "batch", 2: "latent_height", 3: "latent_width"},
                       "sample": {0: "batch", 2: "height", 3: "width"}})
     save_onnx(model, path)
     return model
@@ -183,7 +185,7 @@ def export_vae_encoder(vae, path: str) -> onnx.ModelProto:
     model = _to_onnx(_VaeEncoderWrapper(vae), (torch.randn(1, vae.config.in_channels, 8 * f, 10 * f),),
                      ["sample"], ["latent_parameters"],
                      {"sample": {0: "batch", 2: "height", 3: "width"},
-                      "latent_parameters": {0: "batch", 2: "height", 3: "width"}})
+                      "latent_parameters": {0: "batch", 2: "latent_height", 3: "latent_width"}})
     save_onnx(model, path)
     return model
 
