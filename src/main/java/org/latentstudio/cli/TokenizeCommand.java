@@ -1,0 +1,82 @@
+package org.latentstudio.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.latentstudio.text.ClipTokenizer;
+import org.latentstudio.text.TokenizerFormatException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code latentstudio tokenize (--checkpoint DIR | --tokenizer DIR) PROMPT}: the prompt's CLIP token ids, BOS
+ * and EOS included, without padding or chunking (what Hugging Face's {@code CLIPTokenizer(prompt).input_ids}
+ * gives), then their count. The prompt is read as plain text: emphasis brackets are tokens like any other.
+ */
+@Command(name = "tokenize", description = {"Print the CLIP token ids of a prompt on one line (BOS, the prompt's "
+    + "tokens, EOS; no padding), and their count on the next."})
+final class TokenizeCommand implements Callable<Integer> {
+  static final String TOKENIZER_FOLDER = "tokenizer";
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
+        description = "A checkpoint folder; its tokenizer/ folder is read.")
+    Path checkpoint;
+
+    @Option(names = "--tokenizer", paramLabel = "DIR", required = true,
+        description = "A folder with vocab.json and merges.txt.")
+    Path tokenizer;
+  }
+
+  @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt; quote it.")
+  String prompt;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    ClipTokenizer tokenizer;
+    try {
+      tokenizer = ClipTokenizer.load(tokenizerDir());
+    } catch (TokenizerFormatException e) {
+      err.println("error: " + e.getMessage());
+      return LatentStudioCommand.BAD_INPUT;
+    }
+    int[] tokens = tokenizer.encode(prompt);
+    int[] ids = new int[tokens.length + 2];
+    ids[0] = tokenizer.bos();
+    System.arraycopy(tokens, 0, ids, 1, tokens.length);
+    ids[ids.length - 1] = tokenizer.eos();
+    out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
+    out.println(ids.length);
+    out.flush();
+    return LatentStudioCommand.OK;
+  }
+
+  private Path tokenizerDir() throws TokenizerFormatException {
+    if (source.tokenizer != null) {
+      return source.tokenizer;
+    }
+    if (!Files.isDirectory(source.checkpoint)) {
+      throw new TokenizerFormatException("checkpoint folder " + source.checkpoint + " does not exist; check the path");
+    }
+    Path dir = source.checkpoint.resolve(TOKENIZER_FOLDER);
+    if (!Files.isDirectory(dir)) {
+      throw new TokenizerFormatException(source.checkpoint + " has no tokenizer/ folder; a checkpoint folder needs "
+          + "tokenizer/vocab.json and tokenizer/merges.txt");
+    }
+    return dir;
+  }
+}
