@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,13 +45,17 @@ class TokenizeCommandTest {
   }
 
   @Test
-  void readsTheTokenizerFolderOfACheckpoint() throws IOException {
-    Path tokenizer = Files.createDirectories(tmp.resolve("ckpt/tokenizer"));
-    for (String file : new String[] {"vocab.json", "merges.txt"}) {
-      Files.copy(sharedVocab().resolve(file), tokenizer.resolve(file));
-    }
-    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", tmp.resolve("ckpt").toString(), ""));
-    assertEquals("49406 49407\n2\n", out.toString().replace("\r\n", "\n"));
+  void readsTheTokenizerFolderOfACheckpoint() {
+    // the tiny parity model has its own small vocabulary: BOS 829, EOS 830
+    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", "src/test/resources/models/tiny-sd",
+        "a red circle on a blue background"));
+    assertEquals("829 320 531 530 517 320 527 526 830\n9\n", out.toString().replace("\r\n", "\n"));
+  }
+
+  @Test
+  void emptyPrompt() {
+    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", "src/test/resources/models/tiny-sd", ""));
+    assertEquals("829 830\n2\n", out.toString().replace("\r\n", "\n"));
   }
 
   @Test
