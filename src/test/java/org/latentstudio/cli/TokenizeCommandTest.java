@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latentstudio.testing.TestModels;
 
 /** {@code latentstudio tokenize}: ids on one line, their count on the next; clear errors for bad folders. */
 class TokenizeCommandTest {
@@ -47,14 +48,14 @@ class TokenizeCommandTest {
   @Test
   void readsTheTokenizerFolderOfACheckpoint() {
     // the tiny parity model has its own small vocabulary: BOS 829, EOS 830
-    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", "src/test/resources/models/tiny-sd",
+    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", TestModels.tinySd().toString(),
         "a red circle on a blue background"));
     assertEquals("829 320 531 530 517 320 527 526 830\n9\n", out.toString().replace("\r\n", "\n"));
   }
 
   @Test
   void emptyPrompt() {
-    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", "src/test/resources/models/tiny-sd", ""));
+    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", TestModels.tinySd().toString(), ""));
     assertEquals("829 830\n2\n", out.toString().replace("\r\n", "\n"));
   }
 

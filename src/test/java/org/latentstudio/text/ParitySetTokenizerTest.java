@@ -5,20 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.latentstudio.testing.TestModels;
 
 /**
  * Our own small vocabulary: the tiny parity model's tokenizer gives the prompt ids its diffusers reference
  * cases were made with ({@code src/test/resources/parity/cases.json}).
  */
 class ParitySetTokenizerTest {
-  private static final Path PARITY = Path.of("src/test/resources/parity");
-
   @Test
   void promptIdsOfTheParityCases() throws Exception {
-    JsonNode root = new ObjectMapper().readTree(PARITY.resolve("cases.json").toFile());
-    ClipTokenizer tokenizer = ClipTokenizer.load(PARITY.resolve(root.get("model").textValue()).resolve("tokenizer"));
+    JsonNode root = new ObjectMapper().readTree(TestModels.parity().resolve("cases.json").toFile());
+    ClipTokenizer tokenizer = ClipTokenizer.load(TestModels.parity().resolve(root.get("model").textValue())
+        .resolve("tokenizer"));
     assertEquals(829, tokenizer.bos());
     assertEquals(830, tokenizer.eos());
     int checked = 0;
