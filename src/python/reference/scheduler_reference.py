@@ -238,6 +238,15 @@ def cases():
     out.append(run("ddim_set_alpha_to_one", "ddim", overrides={"set_alpha_to_one": True}))
     out.append(run("euler_final_sigma_min", "euler", overrides={"final_sigmas_type": "sigma_min"}))
     out.append(run("dpmpp_2m_heun_solver", "dpmpp_2m", overrides={"solver_type": "heun"}))
+    out.append(run("dpmpp_2m_final_sigma_min", "dpmpp_2m", overrides={"final_sigmas_type": "sigma_min"}, steps=20))
+    out.append(run("dpmpp_2m_euler_at_final", "dpmpp_2m", overrides={"final_sigmas_type": "sigma_min",
+                                                                     "euler_at_final": True}, steps=16))
+    out.append(run("dpmpp_2m_lambda_clipped", "dpmpp_2m", "linspace", overrides={"lambda_min_clipped": -2.5}))
+    out.append(run("euler_continuous_vpred", "euler", overrides={"timestep_type": "continuous",
+                                                                 "prediction_type": "v_prediction"}))
+    short = {"num_train_timesteps": 100, "trained_betas": np.linspace(0.001, 0.05, 100).round(6).tolist()}
+    for s in ("euler", "ddim", "dpmpp_2m", "heun"):
+        out.append(run(f"{s}_trained_betas_100", s, overrides=short, steps=8))
     for s in SAMPLERS:
         out.append(run(f"{s}_empty_config", s, overrides={k: None for k in SD15}))
     return out

@@ -150,8 +150,8 @@ public final class DPMSolverMultistepScheduler extends AbstractSampler {
   @Override
   protected StepResult doStep(float[] modelOutput, int index, float[] sample, int[] shape, NoiseSource noise) {
     int n = timesteps.length;
+    // diffusers' lower_order_final; its lower_order_second only matters for solver_order 3
     boolean lastLowerOrder = index == n - 1 && (eulerAtFinal || (lowerOrderFinal && n < 15) || finalSigmaZero);
-    boolean secondLastLowerOrder = index == n - 2 && lowerOrderFinal && n < 15;
 
     float[] x0 = convertModelOutput(modelOutput, sample, sigmas[index]);
     for (int i = 0; i < solverOrder - 1; i++) {
@@ -163,8 +163,6 @@ public final class DPMSolverMultistepScheduler extends AbstractSampler {
     if (solverOrder == 1 || lowerOrderNums < 1 || lastLowerOrder) {
       prev = firstOrderUpdate(x0, index, sample);
     } else {
-      // solver_order == 2 here; secondLastLowerOrder would also pick second order
-      assert solverOrder == 2 || lowerOrderNums < 2 || secondLastLowerOrder;
       prev = secondOrderUpdate(index, sample);
     }
     if (lowerOrderNums < solverOrder) {
