@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.latentstudio.io.SchedulerConfigJson;
 import org.latentstudio.tensor.Tensor;
-import org.latentstudio.testutil.Resources;
+import org.latentstudio.testing.Resources;
 
 /**
  * The samplers against diffusers 0.30.3's own schedulers ({@code src/python/reference/scheduler_reference.py}):

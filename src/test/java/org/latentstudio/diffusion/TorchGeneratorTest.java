@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.latentstudio.tensor.Tensor;
-import org.latentstudio.testutil.Resources;
+import org.latentstudio.testing.Resources;
 
 /**
  * {@link TorchGenerator} against torch 1.13 ({@code src/python/reference/torch_randn_reference.py}): every draw's

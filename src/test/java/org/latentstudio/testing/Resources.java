@@ -1,4 +1,4 @@
-package org.latentstudio.testutil;
+package org.latentstudio.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
