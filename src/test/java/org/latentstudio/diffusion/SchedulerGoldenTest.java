@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,9 @@ class SchedulerGoldenTest {
   static final double LATENT_RTOL = 1e-6;
 
   private static final JsonNode ROOT = Resources.json("diffusion/schedulers.json");
-  private static final List<String> REPORT = new ArrayList<>();
+  /** Per sampler: cases, bit-exact cases, worst schedule error, worst latent error (scaled), worst case. */
+  private static final Map<String, double[]> REPORT = new TreeMap<>();
+  private static final Map<String, String> WORST = new TreeMap<>();
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
@@ -120,16 +123,29 @@ class SchedulerGoldenTest {
 
     float[] expectedFinal = decode(c.get("final").asText());
     float err = maxScaledDiff(expectedFinal, latents.data(), name + " final latents");
+    double scaled = Math.max(err, x0Err) / Math.max(1, maxAbs(expectedFinal));
     synchronized (REPORT) {
-      REPORT.add(String.format("%-34s timesteps %.1e  sigmas %.1e  x0 %.1e  final %.1e (max |x| %.1f)", name, tErr,
-          sErr, x0Err, err, maxAbs(expectedFinal)));
+      double[] r = REPORT.computeIfAbsent(c.get("sampler").asText(), k -> new double[4]);
+      r[0]++;
+      if (err == 0 && x0Err == 0 && tErr == 0 && sErr == 0) {
+        r[1]++;
+      }
+      r[2] = Math.max(r[2], Math.max(tErr, sErr));
+      if (scaled >= r[3]) {
+        r[3] = scaled;
+        WORST.put(c.get("sampler").asText(), String.format("%s (|dx| %.1e at max |x| %.1f)", name,
+            Math.max(err, x0Err), maxAbs(expectedFinal)));
+      }
     }
   }
 
   @AfterAll
   static void printReport() {
-    System.out.println("max errors against diffusers (relative for schedules, absolute for latents):");
-    REPORT.forEach(System.out::println);
+    StringBuilder b = new StringBuilder("SchedulerGoldenTest against diffusers " + ROOT.get("diffusers").asText()
+        + ": sampler, cases, bit for bit, max rel. schedule error, max latent error / scale, worst case\n");
+    REPORT.forEach((sampler, r) -> b.append(String.format("  %-16s %3d %3d  %.1e  %.1e  %s%n", sampler, (int) r[0],
+        (int) r[1], r[2], r[3], WORST.get(sampler))));
+    System.out.print(b);
   }
 
   /** The largest absolute difference, asserted to be within {@link #LATENT_RTOL} of the case's scale. */
