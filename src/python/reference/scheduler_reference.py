@@ -198,6 +198,9 @@ def cases():
         out.append(run(f"{s}_linspace", s, "linspace"))
     out.append(run("euler_trailing_7", "euler", "trailing", steps=7))
     out.append(run("ddim_trailing_3", "ddim", "trailing", steps=3))
+    # numpy's arange gives 62 trailing timesteps for 61 steps, the last one -1 (a diffusers quirk, kept)
+    for s in ("euler", "ddim", "ddpm", "pndm", "dpmpp_2m"):
+        out.append(run(f"{s}_trailing_61", s, "trailing", steps=61, shape=(1, 1, 4, 4)))
     # v-prediction and sample prediction
     for s in SAMPLERS:
         out.append(run(f"{s}_vpred", s, overrides={"prediction_type": "v_prediction"}))

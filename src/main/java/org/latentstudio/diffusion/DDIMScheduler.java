@@ -52,7 +52,7 @@ public final class DDIMScheduler extends DiscreteAlphaSampler {
     }
     int t = t(index);
     int prevT = t - stepRatio;
-    float alphaProdT = alphasCumprod[t];
+    float alphaProdT = alphaAt(t);
     float alphaProdTPrev = prevT >= 0 ? alphasCumprod[prevT] : finalAlphaCumprod;
     float betaProdT = 1f - alphaProdT;
     float sqrtA = Numerics.sqrt(alphaProdT);

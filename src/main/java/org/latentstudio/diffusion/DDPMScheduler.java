@@ -51,7 +51,7 @@ public final class DDPMScheduler extends DiscreteAlphaSampler {
   protected StepResult doStep(float[] modelOutput, int index, float[] sample, int[] shape, NoiseSource noise) {
     int t = t(index);
     int prevT = t - stepRatio;
-    float alphaProdT = alphasCumprod[t];
+    float alphaProdT = alphaAt(t);
     float alphaProdTPrev = prevT >= 0 ? alphasCumprod[prevT] : 1f;
     float betaProdT = 1f - alphaProdT;
     float betaProdTPrev = 1f - alphaProdTPrev;

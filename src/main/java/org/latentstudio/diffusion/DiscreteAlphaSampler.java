@@ -40,8 +40,17 @@ abstract class DiscreteAlphaSampler extends AbstractSampler {
   @Override
   public Tensor addNoise(Tensor original, Tensor noise, int index) {
     checkIndex(index);
-    float a = alphasCumprod[(int) timesteps[index]];
+    float a = alphaAt(t(index));
     return scaledSum(original, Numerics.sqrt(a), noise, Numerics.sqrt(1f - a));
+  }
+
+  /**
+   * {@code alphas_cumprod[t]} with Python's indexing: numpy's {@code arange} gives some trailing schedules
+   * (61, 103, 121, ... steps of 1000) one entry too many, ending at t = -1, which diffusers reads as the last
+   * training step. Reproduced, not repaired.
+   */
+  protected final float alphaAt(int t) {
+    return alphasCumprod[t < 0 ? t + numTrain : t];
   }
 
   /** The timestep value at call {@code index}. */

@@ -199,7 +199,7 @@ public final class PNDMScheduler extends DiscreteAlphaSampler {
 
   /** {@code _get_prev_sample}: eq. 9 of the PNDM paper, from {@code timestep} to {@code prevTimestep}. */
   private float[] prevSample(float[] sample, int timestep, int prevTimestep, float[] modelOutput) {
-    float alphaProdT = alphasCumprod[timestep];
+    float alphaProdT = alphaAt(timestep);
     float alphaProdTPrev = prevTimestep >= 0 ? alphasCumprod[prevTimestep] : finalAlphaCumprod;
     float betaProdT = 1f - alphaProdT;
     float betaProdTPrev = 1f - alphaProdTPrev;
@@ -233,7 +233,7 @@ public final class PNDMScheduler extends DiscreteAlphaSampler {
 
   /** x0 implied by this call's model output at its timestep (for previews). */
   private float[] previewX0(float[] modelOutput, float[] sample, int t) {
-    float a = alphasCumprod[t];
+    float a = alphaAt(t);
     return prediction.originalFromVp(modelOutput, sample, Numerics.sqrt(a), Numerics.sqrt(1f - a));
   }
 }

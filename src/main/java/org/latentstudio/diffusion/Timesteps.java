@@ -4,6 +4,10 @@ package org.latentstudio.diffusion;
  * The inference timesteps for a {@link TimestepSpacing}, descending, as diffusers' {@code set_timesteps}
  * computes them (numpy, float64). diffusers has three variants, one per family of schedulers; each is kept
  * once here.
+ *
+ * <p>{@code trailing} keeps numpy's float {@code arange} as it is: for some step counts (61, 103, 121, 122, ...
+ * of 1000 training steps) it yields one timestep more than asked for, the last being -1, and diffusers runs
+ * that extra step too.
  */
 public final class Timesteps {
   private Timesteps() {}

@@ -125,6 +125,18 @@ class SamplersTest {
   }
 
   @Test
+  void trailingKeepsNumpysExtraTimestepForSomeStepCounts() {
+    // np.arange(1000, 0, -1000 / 61) has 62 entries, so diffusers' trailing schedules get 62 timesteps
+    Sampler euler = Samplers.create("euler", "trailing", SD15, 0);
+    euler.setTimesteps(61);
+    assertEquals(62, euler.timesteps().length);
+    assertEquals(63, euler.sigmas().length);
+    Sampler ddim = Samplers.create("ddim", "trailing", SD15, 0);
+    ddim.setTimesteps(60);
+    assertEquals(60, ddim.timesteps().length);
+  }
+
+  @Test
   void img2imgBeginIndexFollowsGetTimesteps() {
     assertEquals(4, Samplers.img2imgBeginIndex(10, 0.6, 1));
     assertEquals(8, Samplers.img2imgBeginIndex(10, 0.6, 2));
@@ -202,5 +214,29 @@ class SamplersTest {
     plain.setTimesteps(8);
     fromConfig.setTimesteps(8);
     assertArrayEquals(plain.sigmas(), fromConfig.sigmas());
+  }
+
+  @Test
+  void samplePredictionBeyondDiffusersGivesTheModelOutputAsX0() {
+    // diffusers 0.30.3 raises for these two; here x0 is the model output, as for the other samplers
+    SchedulerConfig cfg = SD15.with("prediction_type", "sample");
+    TorchGenerator g = new TorchGenerator(5);
+    for (String name : List.of("euler_ancestral", "pndm")) {
+      Sampler s = Samplers.create(name, "normal", cfg, 0);
+      s.setTimesteps(8);
+      Tensor x = g.randn(1, 4, 3, 3).times(s.initNoiseSigma());
+      Tensor target = Tensor.full(0.25f, 1, 4, 3, 3);
+      float[] t = s.timesteps();
+      for (int i = 0; i < t.length; i++) {
+        StepResult r = s.step(target, i, x, g);
+        assertArrayEquals(target.data(), r.predOriginalSample().data(), name);
+        x = r.prevSample();
+      }
+      for (float v : x.data()) {
+        // Euler ancestral ends at sigma 0, so exactly at x0; PNDM ends at alphas_cumprod[0] (SD1.5 does not set
+        // alpha to one), sqrt(1 - 0.99915) = 0.029 times the noise away
+        assertEquals(0.25f, v, name.equals("pndm") ? 0.12f : 1e-6f, name + " ends at the predicted x0");
+      }
+    }
   }
 }
