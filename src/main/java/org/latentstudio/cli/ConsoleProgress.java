@@ -48,7 +48,7 @@ final class ConsoleProgress implements ExecutionListener {
     double rate = step > 1 && seconds > 0 ? (step - 1) / seconds : 0;
     int filled = total == 0 ? BAR_WIDTH : (int) Math.round(BAR_WIDTH * (double) step / total);
     String bar = "  [" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + step + "/" + total
-        + String.format(java.util.Locale.ROOT, "  %.2f it/s", rate);
+        + (rate > 0 ? String.format(java.util.Locale.ROOT, "  %.2f it/s", rate) : "");
     if (interactive) {
       err.print("\r" + bar + (step == total ? "\n" : ""));
     } else {

@@ -1,6 +1,7 @@
 package org.latentstudio.nodes;
 
 import org.latentstudio.exec.NodeRegistry;
+import org.latentstudio.nodes.conditioning.CLIPTextEncode;
 import org.latentstudio.nodes.image.LoadImage;
 import org.latentstudio.nodes.image.PreviewImage;
 import org.latentstudio.nodes.image.SaveImage;
@@ -15,6 +16,8 @@ import org.latentstudio.nodes.primitive.PrimitiveFloat;
 import org.latentstudio.nodes.primitive.PrimitiveInt;
 import org.latentstudio.nodes.primitive.PrimitiveString;
 import org.latentstudio.nodes.primitive.StringConcat;
+import org.latentstudio.nodes.sampling.KSampler;
+import org.latentstudio.nodes.sampling.KSamplerAdvanced;
 import org.latentstudio.nodes.util.Note;
 import org.latentstudio.nodes.util.Reroute;
 import org.latentstudio.nodes.util.ShowValue;
@@ -28,6 +31,9 @@ public final class BuiltinNodes {
   public static NodeRegistry registry() {
     return new NodeRegistry()
         .register(new CheckpointLoader())
+        .register(new CLIPTextEncode())
+        .register(new KSampler())
+        .register(new KSamplerAdvanced())
         .register(new EmptyLatentImage())
         .register(new LatentUpscale())
         .register(new SetLatentNoiseMask())

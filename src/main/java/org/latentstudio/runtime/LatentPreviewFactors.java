@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.latentstudio.image.RgbImage;
+import org.latentstudio.tensor.Tensor;
 
 /**
  * A cheap latent-to-RGB projection for live previews: {@code rgb = latent · factors + bias} per pixel, with
@@ -39,5 +41,30 @@ public record LatentPreviewFactors(float[][] factors, float[] bias) {
     } catch (IOException | NullPointerException e) {
       throw new ModelException(file + " is malformed; expected {\"factors\": [[r,g,b], ...], \"bias\": [r,g,b]}", e);
     }
+  }
+
+  /**
+   * One batch entry of a latent [batch, channels, h, w] as a picture at latent resolution:
+   * {@code rgb = latent · factors + bias}, then {@code (v + 1) / 2} clamped to [0, 1], as ComfyUI's preview.
+   */
+  public RgbImage project(Tensor latents, int index) {
+    int c = Math.min(latents.dim(1), factors.length);
+    int h = latents.dim(2);
+    int w = latents.dim(3);
+    int plane = h * w;
+    float[] x = latents.data();
+    int base = index * latents.dim(1) * plane;
+    byte[] rgb = new byte[plane * 3];
+    for (int i = 0; i < plane; i++) {
+      for (int k = 0; k < 3; k++) {
+        float v = bias[k];
+        for (int ch = 0; ch < c; ch++) {
+          v += x[base + ch * plane + i] * factors[ch][k];
+        }
+        float unit = Math.max(0f, Math.min(1f, (v + 1f) / 2f));
+        rgb[i * 3 + k] = (byte) Math.round(unit * 255f);
+      }
+    }
+    return new RgbImage(w, h, rgb);
   }
 }

@@ -23,6 +23,8 @@ import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.runtime.TextEncoder;
 import org.latentstudio.runtime.UNet;
+import org.latentstudio.text.ClipTokenizer;
+import org.latentstudio.text.TokenizerFormatException;
 
 /**
  * Opens a checkpoint folder (optimum/diffusers ONNX layout) and hands out its UNet, text encoder and VAE.
@@ -42,14 +44,16 @@ public final class CheckpointLoader implements NodeType {
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
     ModelFolder folder;
+    ClipTokenizer tokenizer;
     try {
       folder = ModelFolder.open(ctx.service(ModelLibrary.class).resolveCheckpoint(in.get(PATH)));
+      tokenizer = ClipTokenizer.load(folder.tokenizerDir());
       checkTextWidth(folder, ctx.service(OrtRuntime.class));
-    } catch (ModelException e) {
+    } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
     }
     return Outputs.of(Ports.MODEL, Checkpoint.of(folder))
-        .and(Ports.CLIP, new ClipModel(folder))
+        .and(Ports.CLIP, new ClipModel(folder, tokenizer))
         .and(Ports.VAE, new VaeModel(folder));
   }
 
