@@ -9,55 +9,26 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOInvalidTreeException;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
 import org.w3c.dom.Node;
 
 /**
  * PNG files with text chunks: the studio embeds the workflow in every picture it saves (chunk "workflow"), so
- * dropping the picture back on the canvas restores the graph, as ComfyUI does. Uses the JDK's PNG codec.
+ * dropping the picture back on the canvas restores the graph, as ComfyUI does. Writing goes through
+ * {@link PngEncoder}; reading uses the JDK's PNG codec.
  */
 public final class PngText {
   private static final String FORMAT = "javax_imageio_png_1.0";
 
   private PngText() {}
 
-  /** Writes the picture as PNG with the given tEXt chunks (keyword → text), in their order. */
+  /** Writes the picture as PNG with the given text chunks (keyword → text), in their order. */
   public static void write(RgbImage image, Map<String, String> text, OutputStream out) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(ios);
-      var buffered = image.toBufferedImage();
-      IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(buffered),
-          writer.getDefaultWriteParam());
-      if (!text.isEmpty()) {
-        IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
-        text.forEach((k, v) -> {
-          IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-          entry.setAttribute("keyword", k);
-          entry.setAttribute("value", v);
-          textNode.appendChild(entry);
-        });
-        IIOMetadataNode root = new IIOMetadataNode(FORMAT);
-        root.appendChild(textNode);
-        try {
-          meta.mergeTree(FORMAT, root);
-        } catch (IIOInvalidTreeException e) {
-          throw new IOException("cannot add text to the PNG: " + e.getMessage(), e);
-        }
-      }
-      writer.write(null, new IIOImage(buffered, null, meta), writer.getDefaultWriteParam());
-    } finally {
-      writer.dispose();
-    }
+    PngEncoder.write(image, text, out);
   }
 
   /** The tEXt, zTXt and iTXt chunks of a PNG file; empty for a PNG without any. */

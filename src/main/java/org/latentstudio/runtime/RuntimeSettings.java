@@ -10,13 +10,15 @@ import java.util.Locale;
  * @param cudaDevice         which GPU
  * @param sessionBudgetBytes loaded models beyond this size are unloaded, least recently used first
  * @param intraOpThreads     threads per model run; the physical core count by default
+ * @param spinWait           let ONNX Runtime's idle threads spin between runs (off by default)
  */
-public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBudgetBytes, int intraOpThreads) {
+public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBudgetBytes, int intraOpThreads,
+    boolean spinWait) {
 
   /**
    * From system properties, with defaults: {@code latentstudio.cuda} (true), {@code latentstudio.cuda.device}
    * (0), {@code latentstudio.session.memory} (half the machine's memory; accepts 512m, 8g),
-   * {@code latentstudio.threads} (physical cores).
+   * {@code latentstudio.threads} (physical cores), {@code latentstudio.ort.spin} (false).
    */
   public static RuntimeSettings fromSystemProperties() {
     boolean cuda = Boolean.parseBoolean(System.getProperty("latentstudio.cuda", "true"));
@@ -25,15 +27,16 @@ public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBu
     long budget = mem == null ? defaultBudget() : parseBytes(mem);
     String threads = System.getProperty("latentstudio.threads");
     return new RuntimeSettings(cuda, device, budget,
-        threads == null ? CpuInfo.physicalCores() : Integer.parseInt(threads));
+        threads == null ? CpuInfo.physicalCores() : Integer.parseInt(threads),
+        Boolean.parseBoolean(System.getProperty("latentstudio.ort.spin", "false")));
   }
 
   public RuntimeSettings withSessionBudget(long bytes) {
-    return new RuntimeSettings(preferCuda, cudaDevice, bytes, intraOpThreads);
+    return new RuntimeSettings(preferCuda, cudaDevice, bytes, intraOpThreads, spinWait);
   }
 
   public RuntimeSettings withCuda(boolean prefer) {
-    return new RuntimeSettings(prefer, cudaDevice, sessionBudgetBytes, intraOpThreads);
+    return new RuntimeSettings(prefer, cudaDevice, sessionBudgetBytes, intraOpThreads, spinWait);
   }
 
   static long defaultBudget() {

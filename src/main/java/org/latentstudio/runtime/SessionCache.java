@@ -19,6 +19,11 @@ final class SessionCache {
     OnnxModel load(Path file) throws ModelException;
   }
 
+  /** Estimates the memory a model will take once loaded. */
+  interface Sizer {
+    long bytes(Path file);
+  }
+
   private static final class Entry {
     final OnnxModel model;
     final long bytes;
@@ -32,12 +37,14 @@ final class SessionCache {
 
   private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final Loader loader;
+  private final Sizer sizer;
   private long budgetBytes;
   private long usedBytes;
   private int loads;
 
-  SessionCache(Loader loader, long budgetBytes) {
+  SessionCache(Loader loader, Sizer sizer, long budgetBytes) {
     this.loader = loader;
+    this.sizer = sizer;
     this.budgetBytes = budgetBytes;
   }
 
@@ -69,10 +76,11 @@ final class SessionCache {
   }
 
   /** Loading happens under the lock: two nodes asking for the same big model must not load it twice. */
-  synchronized Lease acquire(Path file, long estimatedBytes) throws ModelException {
+  synchronized Lease acquire(Path file) throws ModelException {
     Path key = file.toAbsolutePath().normalize();
     Entry e = entries.get(key);
     if (e == null) {
+      long estimatedBytes = sizer.bytes(key);
       usedBytes += estimatedBytes;
       evictToBudget(key);
       try {

@@ -43,17 +43,21 @@ public final class CheckpointLoader implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    ModelFolder folder;
-    ClipTokenizer tokenizer;
+    String path = in.get(PATH);
+    CheckpointCache.Opened opened;
     try {
-      folder = ModelFolder.open(ctx.service(ModelLibrary.class).resolveCheckpoint(in.get(PATH)));
-      tokenizer = ClipTokenizer.load(folder.tokenizerDir());
-      checkTextWidth(folder, ctx.service(OrtRuntime.class));
+      opened = ctx.service(CheckpointCache.class).get(fingerprint(Map.of("path", path), ctx), () -> {
+        ModelFolder folder = ModelFolder.open(ctx.service(ModelLibrary.class).resolveCheckpoint(path));
+        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerDir());
+        checkTextWidth(folder, ctx.service(OrtRuntime.class));
+        return new CheckpointCache.Opened(folder, tokenizer);
+      });
     } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
     }
+    ModelFolder folder = opened.folder();
     return Outputs.of(Ports.MODEL, Checkpoint.of(folder))
-        .and(Ports.CLIP, new ClipModel(folder, tokenizer))
+        .and(Ports.CLIP, new ClipModel(folder, opened.tokenizer()))
         .and(Ports.VAE, new VaeModel(folder));
   }
 
@@ -85,8 +89,16 @@ public final class CheckpointLoader implements NodeType {
   /** A changed model file must not be served from the cache: the key includes the files' sizes and dates. */
   @Override
   public String fingerprint(Map<String, Object> literals, Services services) {
+    return fingerprint(literals, services.require(ModelLibrary.class));
+  }
+
+  private static String fingerprint(Map<String, Object> literals, ExecContext ctx) {
+    return fingerprint(literals, ctx.service(ModelLibrary.class));
+  }
+
+  private static String fingerprint(Map<String, Object> literals, ModelLibrary library) {
     try {
-      Path root = services.require(ModelLibrary.class).resolveCheckpoint(String.valueOf(literals.get("path")));
+      Path root = library.resolveCheckpoint(String.valueOf(literals.get("path")));
       StringBuilder sb = new StringBuilder(root.toString());
       for (String part : List.of("text_encoder", "unet", "vae_decoder", "vae_encoder", "scheduler", "tokenizer")) {
         Path dir = root.resolve(part);

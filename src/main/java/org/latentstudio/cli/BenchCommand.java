@@ -1,0 +1,176 @@
+package org.latentstudio.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.latentstudio.app.AppContext;
+import org.latentstudio.exec.CancellationToken;
+import org.latentstudio.exec.ExecutionListener;
+import org.latentstudio.exec.Outputs;
+import org.latentstudio.exec.RunRequest;
+import org.latentstudio.exec.RunResult;
+import org.latentstudio.exec.RunSettings;
+import org.latentstudio.graph.Graph;
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.io.Workflow;
+import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.io.WorkflowFormatException;
+import org.latentstudio.runtime.OrtRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code latentstudio bench WORKFLOW.json [--runs N] [--set ...]}: runs the whole workflow N times after a
+ * warm-up run and reports where the time goes. The node cache is cleared before each run, so every run does
+ * all the work (loaded models stay loaded, as they would in the studio). The last line is
+ * {@code overhead X% (total T ms, onnx O ms)}: the share of the time spent outside ONNX Runtime session runs.
+ */
+@Command(name = "bench", description = "Time a workflow: N full runs after a warm-up, with the time outside "
+    + "ONNX Runtime (the overhead) on the last line.")
+final class BenchCommand implements Callable<Integer> {
+  private final AppContext app;
+
+  @Parameters(index = "0", paramLabel = "WORKFLOW.json", description = "The workflow file.")
+  Path file;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed runs after the warm-up (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Set an input first. Repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = {"--output", "-o"}, paramLabel = "DIR", description = "Where save nodes write (default: a "
+      + "temporary folder, removed afterwards).")
+  Path output;
+
+  @Spec
+  CommandSpec spec;
+
+  BenchCommand(AppContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (runs < 1) {
+      err.println("error: --runs must be at least 1");
+      return LatentStudioCommand.BAD_INPUT;
+    }
+    Graph graph;
+    try {
+      Workflow wf = new WorkflowCodec().read(file);
+      graph = Overrides.apply(wf.graph(), app.registry(), sets);
+    } catch (WorkflowFormatException | Overrides.BadOverride e) {
+      err.println("error: " + e.getMessage());
+      return LatentStudioCommand.BAD_INPUT;
+    }
+    Path dir = output != null ? output : Files.createTempDirectory("latentstudio-bench");
+    try {
+      RunRequest request = new RunRequest(graph, Set.of(), new RunSettings(dir, 0), "");
+      RunResult warm = runOnce(request, ExecutionListener.NONE);
+      if (!warm.succeeded()) {
+        err.println("error: " + warm.failureMessage());
+        return warm.status() == RunResult.Status.INVALID ? LatentStudioCommand.BAD_INPUT : LatentStudioCommand.FAILED;
+      }
+      OrtRuntime runtime = app.runtime();
+      NodeTimes times = new NodeTimes(runtime);
+      out.println("warm-up: " + ms(warm.nanos()) + " ms (" + runtime.provider().describe() + ")");
+      long[] totals = new long[runs];
+      long[] onnx = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        long before = runtime.stats().onnxNanos();
+        RunResult r = runOnce(request, times);
+        if (!r.succeeded()) {
+          err.println("error: " + r.failureMessage());
+          return LatentStudioCommand.FAILED;
+        }
+        totals[i] = r.nanos();
+        onnx[i] = runtime.stats().onnxNanos() - before;
+        out.printf(Locale.ROOT, "run %d: %s ms, onnx %s ms%n", i + 1, ms(totals[i]), ms(onnx[i]));
+      }
+      times.print(out, runs, Arrays.stream(totals).sum());
+      long total = Arrays.stream(totals).sum();
+      long inOnnx = Arrays.stream(onnx).sum();
+      out.printf(Locale.ROOT, "median run: %s ms%n", ms(median(totals)));
+      out.printf(Locale.ROOT, "overhead %.1f%% (total %s ms, onnx %s ms)%n", 100.0 * (total - inOnnx) / total,
+          ms(total), ms(inOnnx));
+      out.flush();
+      return LatentStudioCommand.OK;
+    } finally {
+      if (output == null) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private RunResult runOnce(RunRequest request, ExecutionListener listener) {
+    app.executor().cache().clear();
+    return app.executor().run(request, listener, new CancellationToken());
+  }
+
+  /** Time per node across the timed runs, and how much of it was inside ONNX Runtime. */
+  private static final class NodeTimes implements ExecutionListener {
+    private final OrtRuntime runtime;
+    private final Map<String, long[]> nanos = new LinkedHashMap<>();
+    private long onnxAtStart;
+
+    NodeTimes(OrtRuntime runtime) {
+      this.runtime = runtime;
+    }
+
+    @Override
+    public void nodeStarted(NodeId id, String type) {
+      onnxAtStart = runtime.stats().onnxNanos();
+    }
+
+    @Override
+    public void nodeFinished(NodeId id, String type, Outputs outputs, long n) {
+      long[] t = nanos.computeIfAbsent(id + " (" + type + ")", k -> new long[2]);
+      t[0] += n;
+      t[1] += runtime.stats().onnxNanos() - onnxAtStart;
+    }
+
+    void print(PrintWriter out, int runs, long total) {
+      long inNodes = 0;
+      for (var e : nanos.entrySet()) {
+        long[] t = e.getValue();
+        inNodes += t[0];
+        out.printf(Locale.ROOT, "  %-36s %8s ms per run, onnx %8s ms%n", e.getKey(), ms(t[0] / runs),
+            ms(t[1] / runs));
+      }
+      out.printf(Locale.ROOT, "  %-36s %8s ms per run%n", "executor (plan, cache keys)", ms((total - inNodes) / runs));
+    }
+  }
+
+  private static long median(long[] xs) {
+    long[] s = xs.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
