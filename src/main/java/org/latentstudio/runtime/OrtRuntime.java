@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -101,7 +102,10 @@ public final class OrtRuntime implements AutoCloseable {
     try (OrtSession.SessionOptions probe = sessionOptions(true)) {
       return new ExecutionProvider(ExecutionProvider.Kind.CUDA, s.cudaDevice(), "");
     } catch (OrtException | UnsatisfiedLinkError e) {
-      return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0, "CUDA unavailable: " + firstLine(e.getMessage()));
+      List<String> missing = CudaLibraries.missing();
+      String why = missing.isEmpty() ? firstLine(e.getMessage())
+          : String.join(", ", missing) + " not found; install CUDA 12 and cuDNN 9 or add them to LD_LIBRARY_PATH";
+      return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0, "CUDA unavailable: " + why);
     }
   }
 
