@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +20,11 @@ import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
-import org.latentstudio.io.Workflow;
-import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
 import org.latentstudio.runtime.OrtRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -42,14 +39,11 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
   private final AppContext app;
 
-  @Parameters(index = "0", paramLabel = "WORKFLOW.json", description = "The workflow file.")
-  Path file;
+  @Mixin
+  WorkflowOptions workflow;
 
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after the warm-up (default: ${DEFAULT-VALUE}).")
   int runs;
-
-  @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Set an input first. Repeatable.")
-  List<String> sets = new ArrayList<>();
 
   @Option(names = {"--output", "-o"}, paramLabel = "DIR", description = "Where save nodes write (default: a "
       + "temporary folder, removed afterwards).")
@@ -72,8 +66,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Graph graph;
     try {
-      Workflow wf = new WorkflowCodec().read(file);
-      graph = Overrides.apply(wf.graph(), app.registry(), sets);
+      graph = workflow.load(app.registry()).graph();
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;

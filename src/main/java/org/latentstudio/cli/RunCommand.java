@@ -1,8 +1,6 @@
 package org.latentstudio.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
@@ -18,9 +16,9 @@ import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code latentstudio run WORKFLOW.json [--set NODE.INPUT=VALUE]... [--output DIR]}. */
@@ -28,12 +26,8 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   private final AppContext app;
 
-  @Parameters(index = "0", paramLabel = "WORKFLOW.json", description = "The workflow file.")
-  Path file;
-
-  @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE",
-      description = "Set an input before running, e.g. --set sampler.seed=42. Repeatable.")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  WorkflowOptions workflow;
 
   @Option(names = {"--output", "-o"}, paramLabel = "DIR", defaultValue = "output",
       description = "Folder for saved images (default: ${DEFAULT-VALUE}).")
@@ -54,15 +48,14 @@ final class RunCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     Workflow wf;
-    Graph graph;
     try {
-      wf = new WorkflowCodec().read(file);
-      graph = Overrides.apply(wf.graph(), app.registry(), sets);
+      wf = workflow.load(app.registry());
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
     }
-    String json = new WorkflowCodec().write(wf.withGraph(graph));
+    Graph graph = wf.graph();
+    String json = new WorkflowCodec().write(wf);
     RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json);
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
     RunResult result = app.executor().run(request, listener, new CancellationToken());

@@ -50,6 +50,26 @@ public final class OrtRuntime implements AutoCloseable {
     return new ModelLease(sessions.acquire(file));
   }
 
+  /** Builds a typed view ({@link UNet}, {@link VaeDecoder}, ...) of a model on a lease. */
+  @FunctionalInterface
+  public interface ModelView<T> {
+    T create(ModelLease lease) throws ModelException;
+  }
+
+  /**
+   * Opens {@code file} and wraps it in a typed view; if the model does not fit the view (wrong inputs), the
+   * lease is closed again and the view's message is thrown.
+   */
+  public <T> T open(Path file, ModelView<T> view) throws ModelException {
+    ModelLease lease = open(file);
+    try {
+      return view.create(lease);
+    } catch (ModelException | RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+  }
+
   public void setSessionBudget(long bytes) {
     sessions.setBudget(bytes);
   }

@@ -17,13 +17,7 @@ public final class TextEncoder implements AutoCloseable {
   }
 
   public static TextEncoder open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    ModelLease lease = runtime.open(folder.textEncoder());
-    try {
-      return new TextEncoder(lease);
-    } catch (ModelException e) {
-      lease.close();
-      throw e;
-    }
+    return runtime.open(folder.textEncoder(), TextEncoder::new);
   }
 
   /** The width of each token's hidden state, or -1 if the model does not declare it. */

@@ -18,13 +18,7 @@ public final class UNet implements AutoCloseable {
   }
 
   public static UNet open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    ModelLease lease = runtime.open(folder.unet());
-    try {
-      return new UNet(lease);
-    } catch (ModelException e) {
-      lease.close();
-      throw e;
-    }
+    return runtime.open(folder.unet(), UNet::new);
   }
 
   /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */

@@ -17,13 +17,7 @@ public final class VaeDecoder implements AutoCloseable {
   }
 
   public static VaeDecoder open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    ModelLease lease = runtime.open(folder.vaeDecoder());
-    try {
-      return new VaeDecoder(lease);
-    } catch (ModelException e) {
-      lease.close();
-      throw e;
-    }
+    return runtime.open(folder.vaeDecoder(), VaeDecoder::new);
   }
 
   /** [batch, 4, h, w] → [batch, 3, 8h, 8w] */

@@ -33,13 +33,7 @@ public final class VaeEncoder implements AutoCloseable {
       throw new ModelException("checkpoint " + folder.root() + " has no vae_encoder/model.onnx, so it cannot "
           + "encode images (image-to-image, inpainting). Use a checkpoint exported with its VAE encoder");
     }
-    ModelLease lease = runtime.open(folder.vaeEncoder());
-    try {
-      return new VaeEncoder(lease);
-    } catch (ModelException e) {
-      lease.close();
-      throw e;
-    }
+    return runtime.open(folder.vaeEncoder(), VaeEncoder::new);
   }
 
   /** [batch, 3, H, W] in [-1, 1] → mean (and std) [batch, 4, H/8, W/8], before the scaling factor. */

@@ -29,10 +29,7 @@ public final class KSampler implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    SamplingLoop.Request request = new SamplingLoop.Request(in.get(Ports.MODEL_IN), in.get(Ports.POSITIVE_IN),
-        in.get(Ports.NEGATIVE_IN), in.get(SamplerPorts.LATENT), in.get(SamplerPorts.SEED),
-        in.getInt(SamplerPorts.STEPS), in.get(SamplerPorts.SAMPLER), in.get(SamplerPorts.SCHEDULER),
-        in.get(SamplerPorts.ETA).floatValue(), in.get(SamplerPorts.CFG).floatValue(), 0f, 0);
+    SamplingLoop.Request request = SamplerPorts.request(in, 0f, 0);
     return Outputs.of(Ports.LATENT, SamplingLoop.run(request, SamplingLoop.Span.full(in.get(DENOISE)), ctx));
   }
 }

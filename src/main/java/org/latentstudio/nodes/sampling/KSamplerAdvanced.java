@@ -38,11 +38,8 @@ public final class KSamplerAdvanced implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    SamplingLoop.Request request = new SamplingLoop.Request(in.get(Ports.MODEL_IN), in.get(Ports.POSITIVE_IN),
-        in.get(Ports.NEGATIVE_IN), in.get(SamplerPorts.LATENT), in.get(SamplerPorts.SEED),
-        in.getInt(SamplerPorts.STEPS), in.get(SamplerPorts.SAMPLER), in.get(SamplerPorts.SCHEDULER),
-        in.get(SamplerPorts.ETA).floatValue(), in.get(SamplerPorts.CFG).floatValue(),
-        in.get(NEGATIVE_SCALE).floatValue(), in.getInt(NEGATIVE_START));
+    SamplingLoop.Request request =
+        SamplerPorts.request(in, in.get(NEGATIVE_SCALE).floatValue(), in.getInt(NEGATIVE_START));
     SamplingLoop.Span span = new SamplingLoop.Span(1, in.getInt(START), in.getInt(END), in.get(ADD_NOISE),
         in.get(LEFTOVER));
     return Outputs.of(Ports.LATENT, SamplingLoop.run(request, span, ctx));

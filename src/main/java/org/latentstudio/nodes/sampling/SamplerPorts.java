@@ -1,8 +1,11 @@
 package org.latentstudio.nodes.sampling;
 
 import org.latentstudio.diffusion.Samplers;
+import org.latentstudio.exec.Inputs;
+import org.latentstudio.exec.NodeException;
 import org.latentstudio.graph.InPort;
 import org.latentstudio.graph.PortType;
+import org.latentstudio.nodes.Ports;
 import org.latentstudio.nodes.values.Latent;
 
 /** The inputs both sampler nodes share. */
@@ -20,4 +23,11 @@ final class SamplerPorts {
   static final InPort<Double> ETA = InPort.number("eta", 0, 0, 1).step(0.01)
       .tooltip("DDIM's stochasticity, as diffusers' eta: 0 is deterministic");
   static final InPort<Latent> LATENT = InPort.linked("latent_image", PortType.LATENT, Latent.class);
+
+  /** The request both nodes make from their shared inputs, with the advanced node's guidance settings. */
+  static SamplingLoop.Request request(Inputs in, float negativeScale, int negativeStartStep) throws NodeException {
+    return new SamplingLoop.Request(in.get(Ports.MODEL_IN), in.get(Ports.POSITIVE_IN), in.get(Ports.NEGATIVE_IN),
+        in.get(LATENT), in.get(SEED), in.getInt(STEPS), in.get(SAMPLER), in.get(SCHEDULER),
+        in.get(ETA).floatValue(), in.get(CFG).floatValue(), negativeScale, negativeStartStep);
+  }
 }
