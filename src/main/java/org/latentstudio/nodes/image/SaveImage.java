@@ -53,7 +53,7 @@ public final class SaveImage implements NodeType {
     }
     Map<String, String> text = new LinkedHashMap<>();
     if (!ctx.workflowJson().isEmpty()) {
-      text.put(WORKFLOW_CHUNK, ctx.workflowJson());
+      text.put(WORKFLOW_CHUNK, latin1Json(ctx.workflowJson()));
     }
     List<RgbImage> pictures = images.toRgbList();
     List<Path> saved = new ArrayList<>();
@@ -67,6 +67,27 @@ public final class SaveImage implements NodeType {
           + "; choose an output folder you can write to", e);
     }
     return Outputs.none().withDisplay(Display.images(pictures, saved));
+  }
+
+  /**
+   * PNG tEXt chunks are Latin-1. Characters beyond it can only sit inside JSON strings, where a
+   * {@code \\uXXXX} escape means the same, so escaping them keeps the workflow in a plain tEXt chunk that
+   * every PNG reader (and ComfyUI-style tools) can read.
+   */
+  public static String latin1Json(String json) {
+    StringBuilder sb = null;
+    for (int i = 0; i < json.length(); i++) {
+      char ch = json.charAt(i);
+      if (ch > 0xff) {
+        if (sb == null) {
+          sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+        }
+        sb.append(String.format("\\u%04x", (int) ch));
+      } else if (sb != null) {
+        sb.append(ch);
+      }
+    }
+    return sb == null ? json : sb.toString();
   }
 
   /** Writes a temp file, then links it under the next free number; a link never replaces an existing file. */
