@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.latentstudio.graph.InputSpec;
+import org.latentstudio.graph.NodeCatalog;
 import org.latentstudio.graph.NodeId;
 
 /**
@@ -18,14 +19,14 @@ import org.latentstudio.graph.NodeId;
 public record CacheKey(String hex) {
 
   /** Keys for every node of a plan, computed in plan order so upstream keys exist when needed. */
-  public static Map<NodeId, CacheKey> forPlan(Plan plan, Services services) {
+  public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Services services) {
     Map<NodeId, CacheKey> keys = new HashMap<>();
     MessageDigest digest = sha256();
     StringBuilder sb = new StringBuilder(256);
     for (PlannedNode node : plan.order()) {
       sb.setLength(0);
       sb.append(node.typeId()).append('\u0000');
-      for (InputSpec spec : node.type().schema().inputs()) {
+      for (InputSpec spec : catalog.schema(node.typeId()).orElseThrow().inputs()) {
         InputSource src = node.inputs().get(spec.name());
         sb.append(spec.name()).append('=');
         if (src instanceof InputSource.Literal lit) {

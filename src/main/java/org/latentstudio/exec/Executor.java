@@ -65,7 +65,7 @@ public final class Executor implements AutoCloseable {
       listener.runFinished(invalid);
       return invalid;
     }
-    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan, services);
+    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan, registry, services);
     Map<NodeId, Outputs> available = new HashMap<>();
     Set<NodeId> toRun = whatMustRun(plan, keys, available);
     listener.runStarted(plan.order().size(), toRun.size());

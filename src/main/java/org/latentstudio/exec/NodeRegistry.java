@@ -8,16 +8,22 @@ import java.util.Optional;
 import org.latentstudio.graph.NodeCatalog;
 import org.latentstudio.graph.NodeSchema;
 
-/** The node types this studio can run, by type id. Registration rejects a type id used twice. */
+/**
+ * The node types this studio can run, by type id. Registration rejects a type id used twice. Each schema is
+ * built once, at registration: validation and planning ask for schemas thousands of times per run.
+ */
 public final class NodeRegistry implements NodeCatalog {
   private final Map<String, NodeType> types = new LinkedHashMap<>();
+  private final Map<String, NodeSchema> schemas = new LinkedHashMap<>();
   private List<NodeSchema> sorted;
 
   public NodeRegistry register(NodeType type) {
-    String id = type.schema().typeId();
+    NodeSchema schema = type.schema();
+    String id = schema.typeId();
     if (types.putIfAbsent(id, type) != null) {
       throw new IllegalArgumentException("node type id '" + id + "' is registered twice");
     }
+    schemas.put(id, schema);
     sorted = null;
     return this;
   }
@@ -28,13 +34,13 @@ public final class NodeRegistry implements NodeCatalog {
 
   @Override
   public Optional<NodeSchema> schema(String typeId) {
-    return type(typeId).map(NodeType::schema);
+    return Optional.ofNullable(schemas.get(typeId));
   }
 
   @Override
   public synchronized List<NodeSchema> schemas() {
     if (sorted == null) {
-      sorted = types.values().stream().map(NodeType::schema)
+      sorted = schemas.values().stream()
           .sorted(Comparator.comparing(NodeSchema::category).thenComparing(NodeSchema::displayName))
           .toList();
     }

@@ -4,13 +4,10 @@ import java.util.Map;
 import org.latentstudio.graph.NodeId;
 
 /** A node as the executor will run it: its type and where each of its inputs comes from. */
-public record PlannedNode(NodeId id, NodeType type, Map<String, InputSource> inputs, Map<String, Object> literals) {
+public record PlannedNode(NodeId id, String typeId, NodeType type, Map<String, InputSource> inputs,
+    Map<String, Object> literals) {
   public PlannedNode {
     inputs = Map.copyOf(inputs);
     literals = Map.copyOf(literals);
-  }
-
-  public String typeId() {
-    return type.schema().typeId();
   }
 }

@@ -216,7 +216,7 @@ public final class Planner {
           literals.put(name, lit.value());
         }
       });
-      order.add(new PlannedNode(id, registry.type(node.type()).orElseThrow(), sources.get(id), literals));
+      order.add(new PlannedNode(id, node.type(), registry.type(node.type()).orElseThrow(), sources.get(id), literals));
       for (NodeId c : consumers.getOrDefault(id, List.of())) {
         if (pending.merge(c, -1, Integer::sum) == 0) {
           ready.add(c);

@@ -52,7 +52,7 @@ public final class GraphBenchmark {
           validator.validate(graph);
           long t1 = System.nanoTime();
           Plan p = planner.plan(graph, Set.of());
-          CacheKey.forPlan(p, new Services());
+          CacheKey.forPlan(p, registry, new Services());
           long t2 = System.nanoTime();
           RunResult r = executor.run(request, ExecutionListener.NONE, new CancellationToken());
           long t3 = System.nanoTime();

@@ -282,9 +282,9 @@ class ExecutorTest {
     });
     Graph g = new GraphBuilder().node("f", "Fp").build();
     Planner planner = new Planner(reg);
-    CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f"));
-    assertEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f")));
+    CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), reg, new Services()).get(NodeId.of("f"));
+    assertEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), reg, new Services()).get(NodeId.of("f")));
     fileVersion.incrementAndGet(); // the file changed on disk
-    assertNotEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), new Services()).get(NodeId.of("f")));
+    assertNotEquals(before, CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), reg, new Services()).get(NodeId.of("f")));
   }
 }
