@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.latentstudio.app.AppContext;
+import org.latentstudio.runtime.ModelException;
 import org.latentstudio.text.ClipTokenizer;
 import org.latentstudio.text.TokenizerFormatException;
 import picocli.CommandLine.ArgGroup;
@@ -29,8 +31,9 @@ final class TokenizeCommand implements Callable<Integer> {
 
   static final class Source {
     @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
-        description = "A checkpoint folder; its tokenizer/ folder is read.")
-    Path checkpoint;
+        description = "A checkpoint folder, or the name of one in the models directories; its tokenizer/ "
+            + "folder is read.")
+    String checkpoint;
 
     @Option(names = "--tokenizer", paramLabel = "DIR", required = true,
         description = "A folder with vocab.json and merges.txt.")
@@ -42,6 +45,12 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  private final AppContext app;
+
+  TokenizeCommand(AppContext app) {
+    this.app = app;
+  }
 
   @Override
   public Integer call() {
@@ -69,12 +78,18 @@ final class TokenizeCommand implements Callable<Integer> {
     if (source.tokenizer != null) {
       return source.tokenizer;
     }
-    if (!Files.isDirectory(source.checkpoint)) {
-      throw new TokenizerFormatException("checkpoint folder " + source.checkpoint + " does not exist; check the path");
+    Path checkpoint;
+    try {
+      checkpoint = app.models().resolveCheckpoint(source.checkpoint);
+    } catch (ModelException e) {
+      throw new TokenizerFormatException(e.getMessage(), e);
     }
-    Path dir = source.checkpoint.resolve(TOKENIZER_FOLDER);
+    if (!Files.isDirectory(checkpoint)) {
+      throw new TokenizerFormatException("checkpoint folder " + checkpoint + " does not exist; check the path");
+    }
+    Path dir = checkpoint.resolve(TOKENIZER_FOLDER);
     if (!Files.isDirectory(dir)) {
-      throw new TokenizerFormatException(source.checkpoint + " has no tokenizer/ folder; a checkpoint folder needs "
+      throw new TokenizerFormatException(checkpoint + " has no tokenizer/ folder; a checkpoint folder needs "
           + "tokenizer/vocab.json and tokenizer/merges.txt");
     }
     return dir;
