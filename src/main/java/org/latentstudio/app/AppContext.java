@@ -9,6 +9,7 @@ import org.latentstudio.exec.OutputCache;
 import org.latentstudio.exec.Services;
 import org.latentstudio.image.InputPaths;
 import org.latentstudio.nodes.BuiltinNodes;
+import org.latentstudio.nodes.image.FileNumbers;
 import org.latentstudio.nodes.loaders.CheckpointCache;
 import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.runtime.OrtRuntime;
@@ -39,6 +40,7 @@ public final class AppContext implements AutoCloseable {
     this.models = ModelLibrary.defaults(AppPaths.userDir(), AppPaths.home());
     services.with(ModelLibrary.class, models)
         .with(CheckpointCache.class, new CheckpointCache())
+        .with(FileNumbers.class, new FileNumbers())
         .with(InputPaths.class, new InputPaths(List.of(Path.of("").toAbsolutePath(), AppPaths.home(),
             AppPaths.userDir().resolve("input"))))
         .withLazy(OrtRuntime.class, () -> {

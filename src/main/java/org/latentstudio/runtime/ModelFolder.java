@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.latentstudio.diffusion.SchedulerConfig;
+import org.latentstudio.io.SchedulerConfigJson;
 
 /**
  * A Stable Diffusion 1.x checkpoint in the Hugging Face optimum/diffusers ONNX layout (see
@@ -13,13 +15,14 @@ import java.util.Optional;
  * by name, with the layout expected.
  *
  * @param vaeEncoder   null when the folder has no encoder (text-to-image still works)
+ * @param scheduler    the parsed scheduler_config.json
  * @param textHidden   the text encoder's hidden size from its config, or null if the config does not say
  * @param crossAttnDim the UNet's cross-attention width from its config, or null
  * @param preview      latent-to-RGB factors shipped with the model, or null
  */
 public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecoder, Path vaeEncoder,
-    Path tokenizerDir, Path schedulerConfig, float vaeScalingFactor, Integer textHidden, Integer crossAttnDim,
-    LatentPreviewFactors preview) {
+    Path tokenizerDir, Path schedulerConfig, SchedulerConfig scheduler, float vaeScalingFactor, Integer textHidden,
+    Integer crossAttnDim, LatentPreviewFactors preview) {
 
   public static final float DEFAULT_VAE_SCALING = 0.18215f;
 
@@ -43,6 +46,12 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
     readJson(root, "model_index.json");
     Path scheduler = require(root, "scheduler/scheduler_config.json");
     readJson(root, "scheduler/scheduler_config.json");
+    SchedulerConfig schedulerConfig;
+    try {
+      schedulerConfig = SchedulerConfigJson.read(scheduler);
+    } catch (IOException e) {
+      throw new ModelException(e.getMessage() + "; fix or re-export the checkpoint's scheduler config", e);
+    }
     Path tokenizer = require(root, "tokenizer/vocab.json").getParent();
     require(root, "tokenizer/merges.txt");
     Path text = require(root, "text_encoder/model.onnx");
@@ -63,8 +72,8 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
     if (Files.isRegularFile(previewFile)) {
       preview = LatentPreviewFactors.read(previewFile);
     }
-    return new ModelFolder(root, text, unet, decoder, encoder, tokenizer, scheduler, scaling, hidden, cross,
-        preview);
+    return new ModelFolder(root, text, unet, decoder, encoder, tokenizer, scheduler, schedulerConfig, scaling,
+        hidden, cross, preview);
   }
 
   public String name() {

@@ -129,6 +129,98 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /**
+   * A call setup for a loop that runs this model many times with inputs of unchanging shapes (the sampler's
+   * UNet calls): input and output buffers are allocated once and ONNX Runtime reads and writes them in place,
+   * instead of a fresh native tensor for every value on every call.
+   */
+  public Bound bind() {
+    return new Bound();
+  }
+
+  /** See {@link #bind()}. Not thread-safe; close it to free the native tensors. */
+  public final class Bound implements AutoCloseable {
+    private record Slot(long[] shape, ByteBuffer buffer, OnnxTensor tensor) {}
+
+    private final Map<String, Slot> inputSlots = new HashMap<>();
+    private final Map<String, Slot> outputSlots = new HashMap<>();
+
+    /** Sets an input, reusing its buffer when the shape is the one of the previous call. */
+    public Bound set(String name, Tensor value) throws ModelException {
+      TensorInfo info = inputs.get(name);
+      if (info == null) {
+        throw new ModelException(file + " has no input '" + name + "' (it has " + inputs.keySet() + ")");
+      }
+      long[] shape = shapeOf(value);
+      Slot slot = inputSlots.get(name);
+      if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
+        close(slot);
+        ByteBuffer buf = direct(count(value) * bytesPer(name, info.type));
+        try {
+          slot = new Slot(shape, buf, OnnxTensor.createTensor(env, buf, shape, info.type));
+        } catch (OrtException e) {
+          throw new ModelException("ONNX Runtime could not take input '" + name + "' of " + file + ": "
+              + e.getMessage(), e);
+        }
+        inputSlots.put(name, slot);
+      }
+      write(value, info.type, slot.buffer());
+      return this;
+    }
+
+    /** Runs with the inputs set so far; the output, of the given shape, lands in a reused buffer. */
+    public Tensor run(String output, int... outputShape) throws ModelException {
+      TensorInfo info = outputs.get(output);
+      long[] shape = java.util.Arrays.stream(outputShape).asLongStream().toArray();
+      Slot slot = outputSlots.get(output);
+      try {
+        if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
+          close(slot);
+          int bytes = info.type == OnnxJavaType.FLOAT16 ? 2 : 4;
+          ByteBuffer buf = direct(java.util.Arrays.stream(outputShape).reduce(1, (a, b) -> a * b) * bytes);
+          slot = new Slot(shape, buf, OnnxTensor.createTensor(env, buf, shape, info.type));
+          outputSlots.put(output, slot);
+        }
+        Map<String, OnnxTensor> in = new HashMap<>();
+        inputSlots.forEach((k, v) -> in.put(k, v.tensor()));
+        long t0 = System.nanoTime();
+        session.run(in, Map.of(output, slot.tensor())).close();
+        stats.addOnnxNanos(System.nanoTime() - t0);
+      } catch (OrtException e) {
+        throw new ModelException("ONNX Runtime could not run " + file + ": " + e.getMessage(), e);
+      }
+      return fromBuffer(slot.buffer(), info.type, outputShape);
+    }
+
+    private void close(Slot slot) {
+      if (slot != null) {
+        slot.tensor().close();
+      }
+    }
+
+    @Override
+    public void close() {
+      inputSlots.values().forEach(this::close);
+      outputSlots.values().forEach(this::close);
+      inputSlots.clear();
+      outputSlots.clear();
+    }
+  }
+
+  private static Tensor fromBuffer(ByteBuffer buf, OnnxJavaType type, int[] shape) {
+    int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] data = new float[n];
+    if (type == OnnxJavaType.FLOAT16) {
+      ShortBuffer sb = buf.asShortBuffer();
+      for (int i = 0; i < n; i++) {
+        data[i] = Float.float16ToFloat(sb.get(i));
+      }
+    } else {
+      buf.asFloatBuffer().get(0, data);
+    }
+    return Tensor.of(data, shape);
+  }
+
   private String shapeHint(ModelInputs in) {
     StringBuilder sb = new StringBuilder(". Inputs given: ");
     in.values().forEach((k, v) -> sb.append(k).append(v instanceof Tensor t ? java.util.Arrays.toString(t.shape())
@@ -140,20 +232,35 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   private OnnxTensor toOnnx(String name, Object value, TensorInfo info) throws OrtException, ModelException {
-    long[] shape;
-    int n;
-    if (value instanceof Tensor t) {
-      shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
-      n = t.size();
-    } else {
-      ModelInputs.Ints ints = (ModelInputs.Ints) value;
-      shape = ints.shape();
-      n = ints.data().length;
-    }
-    ByteBuffer buf;
-    switch (info.type) {
+    ByteBuffer buf = direct(count(value) * bytesPer(name, info.type));
+    write(value, info.type, buf);
+    return OnnxTensor.createTensor(env, buf, shapeOf(value), info.type);
+  }
+
+  private static long[] shapeOf(Object value) {
+    return value instanceof Tensor t ? java.util.Arrays.stream(t.shape()).asLongStream().toArray()
+        : ((ModelInputs.Ints) value).shape();
+  }
+
+  private static int count(Object value) {
+    return value instanceof Tensor t ? t.size() : ((ModelInputs.Ints) value).data().length;
+  }
+
+  private int bytesPer(String name, OnnxJavaType type) throws ModelException {
+    return switch (type) {
+      case FLOAT, INT32 -> 4;
+      case FLOAT16 -> 2;
+      case INT64 -> 8;
+      default -> throw new ModelException(file + ": input '" + name + "' has the type " + type
+          + ", which Latent Studio does not feed (it handles float32, float16, int64 and int32)");
+    };
+  }
+
+  /** Converts {@code value} to the model's dtype, writing from the start of {@code buf}. */
+  private static void write(Object value, OnnxJavaType type, ByteBuffer buf) {
+    int n = count(value);
+    switch (type) {
       case FLOAT -> {
-        buf = direct(n * 4);
         FloatBuffer fb = buf.asFloatBuffer();
         if (value instanceof Tensor t) {
           fb.put(t.data());
@@ -164,14 +271,12 @@ public final class OnnxModel implements AutoCloseable {
         }
       }
       case FLOAT16 -> {
-        buf = direct(n * 2);
         ShortBuffer sb = buf.asShortBuffer();
         for (int i = 0; i < n; i++) {
           sb.put(Float.floatToFloat16(floatAt(value, i)));
         }
       }
       case INT64 -> {
-        buf = direct(n * 8);
         LongBuffer lb = buf.asLongBuffer();
         for (int i = 0; i < n; i++) {
           // a fractional timestep truncates, as numpy's astype(int64) does in diffusers' ONNX pipeline
@@ -179,16 +284,13 @@ public final class OnnxModel implements AutoCloseable {
         }
       }
       case INT32 -> {
-        buf = direct(n * 4);
         IntBuffer ib = buf.asIntBuffer();
         for (int i = 0; i < n; i++) {
           ib.put(value instanceof Tensor t ? (int) t.get(i) : Math.toIntExact(((ModelInputs.Ints) value).data()[i]));
         }
       }
-      default -> throw new ModelException(file + ": input '" + name + "' has the type " + info.type
-          + ", which Latent Studio does not feed (it handles float32, float16, int64 and int32)");
+      default -> throw new IllegalArgumentException("unsupported input type " + type);
     }
-    return OnnxTensor.createTensor(env, buf, shape, info.type);
   }
 
   private static float floatAt(Object value, int i) {

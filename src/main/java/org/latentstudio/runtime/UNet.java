@@ -8,6 +8,7 @@ public final class UNet implements AutoCloseable {
   private final ModelLease lease;
   private final String output;
   private final int timestepRank;
+  private final OnnxModel.Bound bound;
 
   private UNet(ModelLease lease) throws ModelException {
     this.lease = lease;
@@ -15,6 +16,7 @@ public final class UNet implements AutoCloseable {
     m.requireInputs(ROLE, "sample", "timestep", "encoder_hidden_states");
     output = m.outputNames().contains("out_sample") ? "out_sample" : m.outputNames().iterator().next();
     timestepRank = m.inputShape("timestep").length;
+    bound = m.bind();
   }
 
   public static UNet open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
@@ -39,14 +41,14 @@ public final class UNet implements AutoCloseable {
    */
   public Tensor predict(Tensor sample, float timestep, Tensor context) throws ModelException {
     Tensor t = timestepRank == 0 ? Tensor.of(new float[] {timestep}) : Tensor.of(new float[] {timestep}, 1);
-    return lease.model().run(new ModelInputs()
-        .floats("sample", sample)
-        .floats("timestep", t)
-        .floats("encoder_hidden_states", context), output).get(output);
+    // the sampler calls this once or twice per step with the same shapes: buffers are bound once
+    return bound.set("sample", sample).set("timestep", t).set("encoder_hidden_states", context)
+        .run(output, sample.shape());
   }
 
   @Override
   public void close() {
+    bound.close();
     lease.close();
   }
 }

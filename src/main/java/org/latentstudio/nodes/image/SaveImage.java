@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.latentstudio.exec.Display;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
@@ -60,7 +57,8 @@ public final class SaveImage implements NodeType {
     try {
       Files.createDirectories(target.getParent());
       for (RgbImage picture : pictures) {
-        saved.add(saveNumbered(target.getParent(), target.getFileName().toString(), picture, text));
+        saved.add(saveNumbered(ctx.service(FileNumbers.class), target.getParent(), target.getFileName().toString(),
+            picture, text));
       }
     } catch (IOException e) {
       throw new NodeException("cannot save into " + target.getParent() + ": " + e.getMessage()
@@ -91,14 +89,15 @@ public final class SaveImage implements NodeType {
   }
 
   /** Writes a temp file, then links it under the next free number; a link never replaces an existing file. */
-  static Path saveNumbered(Path dir, String stem, RgbImage picture, Map<String, String> text) throws IOException {
+  static Path saveNumbered(FileNumbers numbers, Path dir, String stem, RgbImage picture, Map<String, String> text)
+      throws IOException {
     Path tmp = Files.createTempFile(dir, "." + stem, ".png.tmp");
     try {
       try (OutputStream os = Files.newOutputStream(tmp)) {
         PngText.write(picture, text, os);
       }
-      for (int n = nextNumber(dir, stem); ; n++) {
-        Path target = dir.resolve(String.format("%s_%05d.png", stem, n));
+      while (true) {
+        Path target = dir.resolve(String.format("%s_%05d.png", stem, numbers.reserve(dir, stem)));
         try {
           Files.createLink(target, tmp);
           return target;
@@ -117,17 +116,4 @@ public final class SaveImage implements NodeType {
     }
   }
 
-  private static int nextNumber(Path dir, String stem) throws IOException {
-    Pattern p = Pattern.compile(Pattern.quote(stem) + "_(\\d{5,})\\.png");
-    int max = 0;
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Matcher m = p.matcher(f.getFileName().toString());
-        if (m.matches()) {
-          max = Math.max(max, Integer.parseInt(m.group(1)));
-        }
-      }
-    }
-    return max + 1;
-  }
 }

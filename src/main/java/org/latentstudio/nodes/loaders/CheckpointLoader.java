@@ -96,19 +96,19 @@ public final class CheckpointLoader implements NodeType {
     return fingerprint(literals, ctx.service(ModelLibrary.class));
   }
 
+  /** Sizes and dates of the files a checkpoint is made of (all of the UNet's folder, for external weights). */
   private static String fingerprint(Map<String, Object> literals, ModelLibrary library) {
     try {
       Path root = library.resolveCheckpoint(String.valueOf(literals.get("path")));
       StringBuilder sb = new StringBuilder(root.toString());
-      for (String part : List.of("text_encoder", "unet", "vae_decoder", "vae_encoder", "scheduler", "tokenizer")) {
-        Path dir = root.resolve(part);
-        if (Files.isDirectory(dir)) {
-          try (var files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-              sb.append('|').append(f.getFileName()).append(Files.size(f)).append('@')
-                  .append(Files.getLastModifiedTime(f).toMillis());
-            }
-          }
+      for (String file : List.of("model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json",
+          "tokenizer/merges.txt", "text_encoder/model.onnx", "vae_decoder/model.onnx", "vae_encoder/model.onnx",
+          "vae_decoder/config.json", "preview/latent_rgb_factors.json")) {
+        stamp(sb, root.resolve(file));
+      }
+      try (var files = Files.list(root.resolve("unet"))) {
+        for (Path f : files.sorted().toList()) {
+          stamp(sb, f);
         }
       }
       return sb.toString();
@@ -116,4 +116,12 @@ public final class CheckpointLoader implements NodeType {
       return ""; // evaluate reports the problem
     }
   }
+
+  private static void stamp(StringBuilder sb, Path file) throws IOException {
+    if (Files.isRegularFile(file)) {
+      sb.append('|').append(file.getFileName()).append(Files.size(file)).append('@')
+          .append(Files.getLastModifiedTime(file).toMillis());
+    }
+  }
+
 }

@@ -2,12 +2,10 @@ package org.latentstudio.nodes.sampling;
 
 import org.latentstudio.diffusion.Sampler;
 import org.latentstudio.diffusion.Samplers;
-import org.latentstudio.diffusion.SchedulerConfig;
 import org.latentstudio.diffusion.StepResult;
 import org.latentstudio.diffusion.TorchGenerator;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.NodeException;
-import org.latentstudio.io.SchedulerConfigJson;
 import org.latentstudio.nodes.values.Checkpoint;
 import org.latentstudio.nodes.values.Conditioning;
 import org.latentstudio.nodes.values.Latent;
@@ -129,14 +127,8 @@ final class SamplingLoop {
   }
 
   private static Sampler sampler(Request r) throws NodeException {
-    SchedulerConfig config;
     try {
-      config = SchedulerConfigJson.read(r.model().folder().schedulerConfig());
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new NodeException("cannot read " + r.model().folder().schedulerConfig() + ": " + e.getMessage(), e);
-    }
-    try {
-      return Samplers.create(r.samplerName(), r.schedule(), config, r.eta());
+      return Samplers.create(r.samplerName(), r.schedule(), r.model().folder().scheduler(), r.eta());
     } catch (IllegalArgumentException e) {
       throw new NodeException(e.getMessage(), e);
     }
