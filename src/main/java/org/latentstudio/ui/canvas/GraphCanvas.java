@@ -1,0 +1,1972 @@
+package org.latentstudio.ui.canvas;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javafx.animation.AnimationTimer;
+import javafx.animation.PauseTransition;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableSet;
+import javafx.collections.SetChangeListener;
+import javafx.geometry.BoundingBox;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.geometry.VPos;
+import javafx.scene.Cursor;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.ContextMenuEvent;
+import javafx.scene.input.DataFormat;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Circle;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.transform.Scale;
+import javafx.scene.transform.Translate;
+import javafx.util.Duration;
+import org.latentstudio.edit.AddGroup;
+import org.latentstudio.edit.AddNodes;
+import org.latentstudio.edit.Command;
+import org.latentstudio.edit.Composite;
+import org.latentstudio.edit.Connect;
+import org.latentstudio.edit.Disconnect;
+import org.latentstudio.edit.EditGroup;
+import org.latentstudio.edit.Fragment;
+import org.latentstudio.edit.LinkRules;
+import org.latentstudio.edit.MoveItems;
+import org.latentstudio.edit.NodeFactory;
+import org.latentstudio.edit.PortMatching;
+import org.latentstudio.edit.RemoveItems;
+import org.latentstudio.edit.ResizeNode;
+import org.latentstudio.edit.SetMode;
+import org.latentstudio.edit.SetTitle;
+import org.latentstudio.edit.SetWidget;
+import org.latentstudio.graph.Graph;
+import org.latentstudio.graph.GraphValidator;
+import org.latentstudio.graph.Group;
+import org.latentstudio.graph.InputSpec;
+import org.latentstudio.graph.Link;
+import org.latentstudio.graph.Node;
+import org.latentstudio.graph.NodeCatalog;
+import org.latentstudio.graph.NodeId;
+import org.latentstudio.graph.NodeMode;
+import org.latentstudio.graph.NodeSchema;
+import org.latentstudio.graph.OutputSpec;
+import org.latentstudio.graph.PortRef;
+import org.latentstudio.graph.PortType;
+import org.latentstudio.graph.Rect;
+import org.latentstudio.graph.Vec2;
+import org.latentstudio.ui.ClipboardCodec;
+import org.latentstudio.ui.Document;
+import org.latentstudio.ui.Palette;
+import org.latentstudio.ui.search.NodeSearch;
+import org.latentstudio.ui.search.NodeSearchBox;
+
+/**
+ * The node editor. It shows the {@link Document}'s graph and turns gestures into commands; it keeps only view
+ * state: pan and zoom, the selection, and the temporary offsets of a drag in progress.
+ *
+ * <p>Layers, bottom to top: one canvas for the grid, the group frames and the wires (redrawn only when
+ * something changes, and only what is in view); the node views, each rendered into a cached bitmap; an
+ * overlay for the rubber band, the node search and messages.
+ */
+public final class GraphCanvas extends Region implements WidgetContext {
+  /** Drag-and-drop format of a model from the models panel: "kind\nname". */
+  public static final DataFormat MODEL_FORMAT = new DataFormat("application/x-latentstudio-model");
+
+  /** Drag-and-drop format of a node type from the node library: its type id. */
+  public static final DataFormat NODE_FORMAT = new DataFormat("application/x-latentstudio-node");
+
+  public static final double MIN_ZOOM = 0.1;
+  public static final double MAX_ZOOM = 4;
+  private static final double PORT_HIT_RADIUS = 12;
+  private static final double GROUP_TITLE_H = 30;
+  private static final Vec2 PASTE_OFFSET = new Vec2(30, 30);
+
+  private final Document doc;
+  private final NodeCatalog catalog;
+  private final LinkRules rules;
+  private final GraphValidator validator;
+  private final ClipboardCodec clipboardCodec = new ClipboardCodec();
+  private CanvasHost host = CanvasHost.NONE;
+
+  private final Canvas back = new Canvas();
+  private final javafx.scene.Group world = new javafx.scene.Group();
+  private final Pane overlay = new Pane();
+  private final Translate pan = new Translate();
+  private final Scale scale = new Scale(1, 1, 0, 0);
+  private final Rectangle band = new Rectangle();
+  private final Label hint = new Label();
+  private final PauseTransition hintTimer = new PauseTransition(Duration.seconds(2.5));
+  private final NodeSearch search = new NodeSearch();
+  private final NodeSearchBox searchBox = new NodeSearchBox(search);
+
+  private final Map<NodeId, NodeView> views = new LinkedHashMap<>();
+  private final Map<NodeId, Map<String, String>> linkedFrom = new HashMap<>();
+  private final Map<NodeId, NodeRunState> runStates = new HashMap<>();
+  private final ObservableSet<NodeId> selection = FXCollections.observableSet(new LinkedHashSet<>());
+  private final ObservableSet<Integer> selectedGroups = FXCollections.observableSet(new TreeSet<>());
+  private Graph shown = Graph.empty();
+
+  private Gesture gesture;
+  private Point2D lastMouse = new Point2D(200, 150);
+  private boolean spaceDown;
+  private boolean spacePanned;
+  private boolean redrawPending;
+  private final AnimationTimer redrawTimer = new AnimationTimer() {
+    @Override
+    public void handle(long now) {
+      stop();
+      redrawPending = false;
+      paint();
+    }
+  };
+
+  public GraphCanvas(Document doc, NodeCatalog catalog) {
+    this.doc = doc;
+    this.catalog = catalog;
+    this.rules = new LinkRules(catalog);
+    this.validator = new GraphValidator(catalog);
+    getStyleClass().add("graph-canvas");
+    setFocusTraversable(true);
+    setId("graph-canvas");
+    Rectangle clip = new Rectangle();
+    clip.widthProperty().bind(widthProperty());
+    clip.heightProperty().bind(heightProperty());
+    setClip(clip);
+    world.getTransforms().setAll(pan, scale);
+    world.setAutoSizeChildren(true);
+    overlay.setPickOnBounds(false);
+    overlay.setManaged(false);
+    band.getStyleClass().add("rubber-band");
+    band.setVisible(false);
+    band.setMouseTransparent(true);
+    hint.getStyleClass().add("canvas-hint");
+    hint.setVisible(false);
+    hint.setMouseTransparent(true);
+    hint.setManaged(false);
+    hintTimer.setOnFinished(e -> hint.setVisible(false));
+    searchBox.setVisible(false);
+    searchBox.setManaged(false);
+    overlay.getChildren().addAll(band, hint, searchBox);
+    getChildren().addAll(back, world, overlay);
+
+    doc.graphProperty().addListener((o, was, is) -> sync(is));
+    selection.addListener((SetChangeListener<NodeId>) c -> {
+      if (c.wasAdded()) {
+        NodeView v = views.get(c.getElementAdded());
+        if (v != null) {
+          v.setSelected(true);
+        }
+      }
+      if (c.wasRemoved()) {
+        NodeView v = views.get(c.getElementRemoved());
+        if (v != null) {
+          v.setSelected(false);
+        }
+      }
+      requestRedraw();
+    });
+    selectedGroups.addListener((SetChangeListener<Integer>) c -> requestRedraw());
+
+    addEventFilter(MouseEvent.MOUSE_PRESSED, this::filterPress);
+    addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
+    addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
+    addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
+    addEventHandler(MouseEvent.MOUSE_CLICKED, this::clicked);
+    addEventFilter(MouseEvent.MOUSE_MOVED, e -> lastMouse = new Point2D(e.getX(), e.getY()));
+    addEventFilter(MouseEvent.MOUSE_DRAGGED, e -> lastMouse = new Point2D(e.getX(), e.getY()));
+    addEventHandler(ScrollEvent.SCROLL, this::scrolled);
+    addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
+    addEventHandler(KeyEvent.KEY_RELEASED, this::keyReleased);
+    addEventHandler(ContextMenuEvent.CONTEXT_MENU_REQUESTED, this::contextMenu);
+    setOnDragOver(this::dragOver);
+    setOnDragDropped(this::dragDropped);
+    widthProperty().addListener(o -> requestRedraw());
+    heightProperty().addListener(o -> requestRedraw());
+    sync(doc.graph());
+  }
+
+  public void setHost(CanvasHost host) {
+    this.host = host == null ? CanvasHost.NONE : host;
+  }
+
+  // ---------------------------------------------------------------- view state
+
+  public double zoom() {
+    return scale.getX();
+  }
+
+  public Point2D panOffset() {
+    return new Point2D(pan.getX(), pan.getY());
+  }
+
+  public void setView(double zoom, double panX, double panY) {
+    double z = clampZoom(zoom);
+    scale.setX(z);
+    scale.setY(z);
+    pan.setX(panX);
+    pan.setY(panY);
+    requestRedraw();
+  }
+
+  private static double clampZoom(double z) {
+    return Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
+  }
+
+  /** Zooms by {@code factor} keeping the canvas point under {@code screen} in place. */
+  public void zoomAt(double factor, Point2D screen) {
+    double z0 = zoom();
+    double z1 = clampZoom(z0 * factor);
+    Point2D w = screenToWorld(screen);
+    setView(z1, screen.getX() - w.getX() * z1, screen.getY() - w.getY() * z1);
+  }
+
+  public void zoomIn() {
+    zoomAt(1.2, new Point2D(getWidth() / 2, getHeight() / 2));
+  }
+
+  public void zoomOut() {
+    zoomAt(1 / 1.2, new Point2D(getWidth() / 2, getHeight() / 2));
+  }
+
+  public void resetZoom() {
+    zoomAt(1 / zoom(), new Point2D(getWidth() / 2, getHeight() / 2));
+  }
+
+  public Point2D screenToWorld(Point2D screen) {
+    return new Point2D((screen.getX() - pan.getX()) / zoom(), (screen.getY() - pan.getY()) / zoom());
+  }
+
+  public Point2D worldToScreen(Point2D w) {
+    return new Point2D(w.getX() * zoom() + pan.getX(), w.getY() * zoom() + pan.getY());
+  }
+
+  /** Frames the whole graph (or the selection, if any) in the view. */
+  public void fitToView() {
+    Bounds b = contentBounds(!selection.isEmpty());
+    if (b == null) {
+      setView(1, getWidth() / 2, getHeight() / 2);
+      return;
+    }
+    double w = Math.max(getWidth(), 200);
+    double h = Math.max(getHeight(), 200);
+    double z = clampZoom(Math.min(1.25, Math.min((w - 80) / b.getWidth(), (h - 80) / b.getHeight())));
+    setView(z, w / 2 - (b.getMinX() + b.getWidth() / 2) * z, h / 2 - (b.getMinY() + b.getHeight() / 2) * z);
+  }
+
+  private Bounds contentBounds(boolean selectedOnly) {
+    double minX = Double.POSITIVE_INFINITY;
+    double minY = Double.POSITIVE_INFINITY;
+    double maxX = Double.NEGATIVE_INFINITY;
+    double maxY = Double.NEGATIVE_INFINITY;
+    for (NodeView v : views.values()) {
+      if (selectedOnly && !selection.contains(v.node().id())) {
+        continue;
+      }
+      minX = Math.min(minX, v.getLayoutX());
+      minY = Math.min(minY, v.getLayoutY());
+      maxX = Math.max(maxX, v.getLayoutX() + v.nodeWidth());
+      maxY = Math.max(maxY, v.getLayoutY() + v.nodeHeight());
+    }
+    if (!selectedOnly) {
+      for (Group g : shown.groups()) {
+        Rect r = g.bounds();
+        minX = Math.min(minX, r.x());
+        minY = Math.min(minY, r.y());
+        maxX = Math.max(maxX, r.x() + r.width());
+        maxY = Math.max(maxY, r.y() + r.height());
+      }
+    }
+    if (Double.isInfinite(minX)) {
+      return null;
+    }
+    return new BoundingBox(minX, minY, maxX - minX, maxY - minY);
+  }
+
+  // ---------------------------------------------------------------- model → view
+
+  private void sync(Graph g) {
+    Graph before = shown;
+    shown = g;
+    Map<NodeId, Map<String, String>> linked = new HashMap<>();
+    for (Link l : g.links()) {
+      String from = g.node(l.from().node()).map(n -> shortName(n)).orElse(l.from().node().value());
+      linked.computeIfAbsent(l.to().node(), k -> new HashMap<>()).put(l.to().port(), from);
+    }
+    Set<NodeId> gone = new HashSet<>(views.keySet());
+    for (Node n : g.nodeList()) {
+      gone.remove(n.id());
+      NodeView v = views.get(n.id());
+      Map<String, String> lf = linked.getOrDefault(n.id(), Map.of());
+      if (v == null || !v.node().type().equals(n.type())) {
+        if (v != null) {
+          world.getChildren().remove(v);
+        }
+        v = createView(n);
+        views.put(n.id(), v);
+        world.getChildren().add(v);
+        v.update(n, lf);
+        v.setSelected(selection.contains(n.id()));
+        NodeRunState rs = runStates.get(n.id());
+        if (rs != null) {
+          v.setRunState(rs);
+        }
+      } else if (!v.node().equals(n) || !lf.equals(linkedFrom.getOrDefault(n.id(), Map.of()))) {
+        v.update(n, lf);
+      }
+    }
+    for (NodeId id : gone) {
+      NodeView v = views.remove(id);
+      world.getChildren().remove(v);
+    }
+    linkedFrom.clear();
+    linkedFrom.putAll(linked);
+    selection.retainAll(g.nodes().keySet());
+    if (before.groups().size() != g.groups().size()) {
+      selectedGroups.removeIf(i -> i >= g.groups().size());
+    }
+    requestRedraw();
+  }
+
+  private static String shortName(Node n) {
+    return n.title() != null ? n.title() : n.id().value();
+  }
+
+  private NodeView createView(Node n) {
+    Optional<NodeSchema> schema = catalog.schema(n.type());
+    if (schema.isPresent()) {
+      return new NodeView(schema.get(), false, n, this);
+    }
+    return new NodeView(placeholderSchema(n), true, n, this);
+  }
+
+  /** A stand-in for a type this studio does not know, with the ports its links use so wires still show. */
+  private NodeSchema placeholderSchema(Node n) {
+    List<InputSpec> in = new ArrayList<>();
+    List<OutputSpec> out = new ArrayList<>();
+    Set<String> seenIn = new HashSet<>();
+    Set<String> seenOut = new HashSet<>();
+    for (Link l : shown.links()) {
+      if (l.to().node().equals(n.id()) && seenIn.add(l.to().port())) {
+        in.add(new InputSpec(l.to().port(), PortType.ANY, null, null, null, null, List.of(), false, true, false,
+            null, null));
+      }
+      if (l.from().node().equals(n.id()) && seenOut.add(l.from().port())) {
+        out.add(new OutputSpec(l.from().port(), PortType.ANY, null));
+      }
+    }
+    return new NodeSchema(n.type(), n.type(), "missing", "", in, out, false);
+  }
+
+  public NodeView view(NodeId id) {
+    return views.get(id);
+  }
+
+  public Map<NodeId, NodeView> views() {
+    return views;
+  }
+
+  public Document document() {
+    return doc;
+  }
+
+  public NodeCatalog catalog() {
+    return catalog;
+  }
+
+  public NodeSearchBox searchBox() {
+    return searchBox;
+  }
+
+  public NodeSearch nodeSearch() {
+    return search;
+  }
+
+  // ---------------------------------------------------------------- run marks
+
+  public void setRunState(NodeId id, NodeRunState state) {
+    if (state.phase() == NodeRunState.Phase.IDLE) {
+      runStates.remove(id);
+    } else {
+      runStates.put(id, state);
+    }
+    NodeView v = views.get(id);
+    if (v != null) {
+      v.setRunState(state);
+    }
+  }
+
+  public NodeRunState runState(NodeId id) {
+    return runStates.getOrDefault(id, NodeRunState.IDLE);
+  }
+
+  public void clearRunStates() {
+    for (NodeId id : new ArrayList<>(runStates.keySet())) {
+      setRunState(id, NodeRunState.IDLE);
+    }
+  }
+
+  // ---------------------------------------------------------------- selection
+
+  public ObservableSet<NodeId> selection() {
+    return selection;
+  }
+
+  public ObservableSet<Integer> selectedGroups() {
+    return selectedGroups;
+  }
+
+  public void select(Set<NodeId> ids) {
+    selection.retainAll(ids);
+    selection.addAll(ids);
+    selectedGroups.clear();
+  }
+
+  public void selectAll() {
+    selection.addAll(shown.nodes().keySet());
+    for (int i = 0; i < shown.groups().size(); i++) {
+      selectedGroups.add(i);
+    }
+  }
+
+  public void clearSelection() {
+    selection.clear();
+    selectedGroups.clear();
+  }
+
+  // ---------------------------------------------------------------- edit actions
+
+  public void deleteSelection() {
+    if (selection.isEmpty() && selectedGroups.isEmpty()) {
+      return;
+    }
+    doc.execute(new RemoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups)));
+    clearSelection();
+  }
+
+  private Fragment selectionFragment() {
+    return Fragment.copy(shown, Set.copyOf(selection), Set.copyOf(selectedGroups));
+  }
+
+  /** Puts the selection on the system clipboard as workflow JSON. */
+  public boolean copySelection() {
+    Fragment f = selectionFragment();
+    if (f.isEmpty()) {
+      return false;
+    }
+    ClipboardContent content = new ClipboardContent();
+    content.putString(clipboardCodec.write(f));
+    Clipboard.getSystemClipboard().setContent(content);
+    host.status("Copied " + describe(f));
+    return true;
+  }
+
+  public void cutSelection() {
+    Fragment f = selectionFragment();
+    if (copySelection()) {
+      doc.execute(Composite.of("Cut " + describe(f),
+          new RemoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups))));
+      clearSelection();
+    }
+  }
+
+  /**
+   * Pastes workflow JSON from the system clipboard at the mouse.
+   *
+   * @param withConnections also keep the links that fed the copied nodes (Ctrl+Shift+V)
+   */
+  public boolean paste(boolean withConnections) {
+    Clipboard cb = Clipboard.getSystemClipboard();
+    String text = cb.hasString() ? cb.getString() : null;
+    Optional<Fragment> f = clipboardCodec.read(text);
+    if (f.isEmpty() || f.get().isEmpty()) {
+      host.status("Nothing to paste: the clipboard holds no workflow");
+      return false;
+    }
+    Point2D at = screenToWorld(lastMouse);
+    return pasteFragment(f.get(), new Vec2(at.getX(), at.getY()), withConnections, "Paste " + describe(f.get()));
+  }
+
+  private boolean pasteFragment(Fragment f, Vec2 at, boolean withConnections, String description) {
+    AddNodes add = f.pasteInto(shown, at, withConnections, description);
+    // links from outside the piece must still fit where they land
+    Set<NodeId> pasted = new HashSet<>();
+    add.nodes().forEach(n -> pasted.add(n.id()));
+    Graph withNodes = new AddNodes("", add.nodes(), List.of(), List.of()).apply(shown);
+    List<Link> allowed = add.links().stream()
+        .filter(l -> pasted.contains(l.from().node()) || rules.allowed(withNodes, l))
+        .toList();
+    AddNodes checked = new AddNodes(add.description(), add.nodes(), allowed, add.groups());
+    if (!doc.execute(checked)) {
+      return false;
+    }
+    int first = shown.groups().size() - checked.groups().size();
+    selection.clear();
+    selectedGroups.clear();
+    for (Node n : checked.nodes()) {
+      selection.add(n.id());
+      NodeView v = views.get(n.id());
+      if (v != null) {
+        v.toFront();
+      }
+    }
+    for (int i = first; i < shown.groups().size(); i++) {
+      selectedGroups.add(i);
+    }
+    return true;
+  }
+
+  /** Copies the selection and pastes it a little below and to the right, keeping its input links. */
+  public void duplicateSelection() {
+    Fragment f = selectionFragment();
+    if (f.isEmpty()) {
+      return;
+    }
+    pasteFragment(f, f.origin().plus(PASTE_OFFSET), true, "Duplicate " + describe(f));
+  }
+
+  private static String describe(Fragment f) {
+    int n = f.graph().nodes().size();
+    int g = f.graph().groups().size();
+    String nodes = n == 1 ? "1 node" : n + " nodes";
+    if (g == 0) {
+      return nodes;
+    }
+    return (n == 0 ? "" : nodes + " and ") + (g == 1 ? "1 group" : g + " groups");
+  }
+
+  /** Mutes the selected nodes, or unmutes them if all are muted. */
+  public void toggleMode(NodeMode mode) {
+    if (!selection.isEmpty()) {
+      doc.execute(SetMode.toggle(shown, Set.copyOf(selection), mode));
+    }
+  }
+
+  /** Frames the selected nodes in a new group. */
+  public void groupSelection() {
+    Bounds b = contentBounds(true);
+    if (b == null) {
+      Point2D p = screenToWorld(lastMouse);
+      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, new Rect(p.getX(), p.getY(), 400, 300))));
+    } else {
+      double pad = 20;
+      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, new Rect(b.getMinX() - pad,
+          b.getMinY() - pad - GROUP_TITLE_H, b.getWidth() + 2 * pad, b.getHeight() + 2 * pad + GROUP_TITLE_H))));
+    }
+    selection.clear();
+    selectedGroups.clear();
+    selectedGroups.add(shown.groups().size() - 1);
+  }
+
+  /** Adds a node of this type with its top-left corner at a canvas point, and selects it. */
+  public Node addNode(NodeSchema schema, Point2D worldAt) {
+    Node n = NodeFactory.create(shown, schema, new Vec2(worldAt.getX(), worldAt.getY()),
+        NodeLayout.preferredSize(schema));
+    doc.execute(new AddNodes("Add " + schema.displayName(), List.of(n), List.of(), List.of()));
+    search.used(schema.typeId());
+    selection.clear();
+    selectedGroups.clear();
+    selection.add(n.id());
+    return n;
+  }
+
+  /** The middle of the visible canvas, in canvas units: where panels add nodes. */
+  public Point2D viewCenter() {
+    return screenToWorld(new Point2D(getWidth() / 2 - 120, getHeight() / 2 - 60));
+  }
+
+  /** Makes the loader node for a model dragged in from the models panel. */
+  public Optional<Node> addLoaderFor(String kind, String modelName, Point2D worldAt) {
+    for (NodeSchema s : catalog.schemas()) {
+      for (InputSpec in : s.inputs()) {
+        if (kind.equals(in.fileKind())) {
+          Node n = NodeFactory.create(shown, s, new Vec2(worldAt.getX(), worldAt.getY()),
+              NodeLayout.preferredSize(s)).withWidget(in.name(), modelName);
+          doc.execute(new AddNodes("Add " + s.displayName() + " for " + modelName, List.of(n), List.of(), List.of()));
+          selection.clear();
+          selection.add(n.id());
+          return Optional.of(n);
+        }
+      }
+    }
+    host.status("No loader node for " + kind + " models is installed");
+    showHint("No loader node for " + kind + " models", lastMouse);
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- search
+
+  /** Opens the node search at a canvas position (in screen coordinates of this canvas). */
+  public void openSearch(Point2D screenAt) {
+    List<NodeSearchBox.Entry> all = catalog.schemas().stream()
+        .map(s -> new NodeSearchBox.Entry(s, null, null)).toList();
+    Point2D worldAt = screenToWorld(screenAt);
+    showSearch(screenAt, "", all, e -> addNode(e.schema(), worldAt));
+  }
+
+  private void showSearch(Point2D screenAt, String title, List<NodeSearchBox.Entry> entries,
+      java.util.function.Consumer<NodeSearchBox.Entry> chosen) {
+    searchBox.applyCss();
+    searchBox.autosize();
+    double w = searchBox.prefWidth(-1);
+    double h = searchBox.prefHeight(w);
+    double x = Math.max(4, Math.min(screenAt.getX(), getWidth() - w - 4));
+    double y = Math.max(4, Math.min(screenAt.getY(), getHeight() - h - 4));
+    searchBox.resizeRelocate(x, y, w, h);
+    searchBox.open(title, entries, e -> {
+      chosen.accept(e);
+      requestFocus();
+    }, () -> {
+      requestRedraw();
+      requestFocus();
+    });
+  }
+
+  // ---------------------------------------------------------------- painting
+
+  public void requestRedraw() {
+    if (!redrawPending) {
+      redrawPending = true;
+      redrawTimer.start();
+    }
+  }
+
+  /** Paints grid, groups and wires now. */
+  public void paint() {
+    double w = getWidth();
+    double h = getHeight();
+    if (back.getWidth() != w || back.getHeight() != h) {
+      back.setWidth(w);
+      back.setHeight(h);
+    }
+    GraphicsContext g = back.getGraphicsContext2D();
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.setFill(Palette.CANVAS);
+    g.fillRect(0, 0, w, h);
+    paintGrid(g, w, h);
+    double z = zoom();
+    g.setTransform(z, 0, 0, z, pan.getX(), pan.getY());
+    Point2D tl = screenToWorld(Point2D.ZERO);
+    Point2D br = screenToWorld(new Point2D(w, h));
+    Rect view = new Rect(tl.getX(), tl.getY(), br.getX() - tl.getX(), br.getY() - tl.getY());
+    paintGroups(g, view);
+    paintWires(g, view);
+    if (gesture instanceof WireGesture wg) {
+      wg.paint(g);
+    }
+  }
+
+  private void paintGrid(GraphicsContext g, double w, double h) {
+    double z = zoom();
+    double minor = 20 * z;
+    if (minor < 6) {
+      minor *= 5;
+    }
+    double major = minor * 5;
+    g.setLineWidth(1);
+    for (int pass = 0; pass < 2; pass++) {
+      double step = pass == 0 ? minor : major;
+      if (step < 6) {
+        continue;
+      }
+      g.setStroke(pass == 0 ? Palette.GRID_MINOR : Palette.GRID_MAJOR);
+      double x0 = mod(pan.getX(), step);
+      double y0 = mod(pan.getY(), step);
+      g.beginPath();
+      for (double x = x0; x < w; x += step) {
+        g.moveTo(Math.floor(x) + 0.5, 0);
+        g.lineTo(Math.floor(x) + 0.5, h);
+      }
+      for (double y = y0; y < h; y += step) {
+        g.moveTo(0, Math.floor(y) + 0.5);
+        g.lineTo(w, Math.floor(y) + 0.5);
+      }
+      g.stroke();
+    }
+  }
+
+  private static double mod(double a, double m) {
+    double r = a % m;
+    return r < 0 ? r + m : r;
+  }
+
+  private Rect groupBounds(int i) {
+    Rect r = shown.groups().get(i).bounds();
+    if (gesture instanceof MoveGesture mg && mg.groups.contains(i)) {
+      return r.translate(mg.delta);
+    }
+    if (gesture instanceof GroupResizeGesture gr && gr.index == i) {
+      return gr.bounds;
+    }
+    return r;
+  }
+
+  private void paintGroups(GraphicsContext g, Rect view) {
+    Font titleFont = Font.font(null, FontWeight.BOLD, 14);
+    for (int i = 0; i < shown.groups().size(); i++) {
+      Group gr = shown.groups().get(i);
+      Rect r = groupBounds(i);
+      if (!intersects(r, view)) {
+        continue;
+      }
+      Color c = safeColor(gr.color());
+      g.setFill(c.deriveColor(0, 1, 1, 0.22));
+      g.fillRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
+      g.setFill(c.deriveColor(0, 1, 1, 0.75));
+      g.fillRoundRect(r.x(), r.y(), r.width(), GROUP_TITLE_H, 10, 10);
+      g.fillRect(r.x(), r.y() + GROUP_TITLE_H - 6, r.width(), 6);
+      g.setStroke(selectedGroups.contains(i) ? Palette.SELECTION : c.deriveColor(0, 1, 1.2, 0.9));
+      g.setLineWidth(selectedGroups.contains(i) ? 2 / zoom() : 1 / zoom());
+      g.strokeRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
+      g.setFill(Color.WHITE);
+      g.setFont(titleFont);
+      g.setTextBaseline(VPos.CENTER);
+      g.fillText(gr.title(), r.x() + 10, r.y() + GROUP_TITLE_H / 2, Math.max(10, r.width() - 20));
+      // resize corner
+      g.setFill(c.deriveColor(0, 1, 1.4, 0.9));
+      double s = 12;
+      g.fillPolygon(new double[] {r.x() + r.width(), r.x() + r.width(), r.x() + r.width() - s},
+          new double[] {r.y() + r.height() - s, r.y() + r.height(), r.y() + r.height()}, 3);
+    }
+  }
+
+  private static Color safeColor(String css) {
+    try {
+      return Color.web(css);
+    } catch (IllegalArgumentException e) {
+      return Color.web(Palette.DEFAULT_GROUP_COLOR);
+    }
+  }
+
+  private static boolean intersects(Rect a, Rect b) {
+    return a.x() < b.x() + b.width() && a.x() + a.width() > b.x() && a.y() < b.y() + b.height()
+        && a.y() + a.height() > b.y();
+  }
+
+  private void paintWires(GraphicsContext g, Rect view) {
+    Link hidden = gesture instanceof WireGesture wg ? wg.detached : null;
+    double z = zoom();
+    for (Link l : shown.links()) {
+      if (l.equals(hidden)) {
+        continue;
+      }
+      NodeView from = views.get(l.from().node());
+      NodeView to = views.get(l.to().node());
+      if (from == null || to == null) {
+        continue;
+      }
+      Point2D a = from.portPosition(l.from().port(), false);
+      Point2D b = to.portPosition(l.to().port(), true);
+      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
+      double minX = Math.min(a.getX(), b.getX()) - 10;
+      double maxX = Math.max(a.getX() + dx, b.getX()) + 10;
+      double minY = Math.min(a.getY(), b.getY()) - 10;
+      double maxY = Math.max(a.getY(), b.getY()) + 10;
+      if (maxX < view.x() || minX > view.x() + view.width() || maxY < view.y() || minY > view.y() + view.height()) {
+        continue;
+      }
+      PortType type = validator.outputType(shown, l.from());
+      boolean valid = inputType(l.to()).accepts(type);
+      boolean dim = from.node().mode() != NodeMode.NORMAL || to.node().mode() != NodeMode.NORMAL;
+      boolean hot = selection.contains(l.from().node()) || selection.contains(l.to().node());
+      Color c = valid ? Palette.of(type) : Palette.DANGER;
+      g.setStroke(dim ? c.deriveColor(0, 1, 1, 0.35) : c);
+      g.setLineWidth((hot ? 3.5 : 2.5) * Math.max(1, 0.6 / z));
+      g.setLineDashes(valid ? null : new double[] {6, 4});
+      g.beginPath();
+      g.moveTo(a.getX(), a.getY());
+      g.bezierCurveTo(a.getX() + dx, a.getY(), b.getX() - dx, b.getY(), b.getX(), b.getY());
+      g.stroke();
+      if (z > 0.5) {
+        Point2D m = bezier(a, b, dx, 0.5);
+        g.setFill(dim ? c.deriveColor(0, 1, 1, 0.35) : c);
+        g.fillOval(m.getX() - 3.5, m.getY() - 3.5, 7, 7);
+      }
+    }
+    g.setLineDashes(null);
+  }
+
+  private PortType inputType(PortRef input) {
+    return shown.node(input.node()).flatMap(n -> catalog.schema(n.type())).flatMap(s -> s.input(input.port()))
+        .map(InputSpec::type).orElse(PortType.ANY);
+  }
+
+  private static Point2D bezier(Point2D a, Point2D b, double dx, double t) {
+    double u = 1 - t;
+    double x = u * u * u * a.getX() + 3 * u * u * t * (a.getX() + dx) + 3 * u * t * t * (b.getX() - dx) + t * t * t * b.getX();
+    double y = u * u * u * a.getY() + 3 * u * u * t * a.getY() + 3 * u * t * t * b.getY() + t * t * t * b.getY();
+    return new Point2D(x, y);
+  }
+
+  // ---------------------------------------------------------------- hit tests
+
+  /** The port dot nearest to a canvas point, within a few pixels on screen. */
+  PortHandle portAt(Point2D worldPt) {
+    double r = PORT_HIT_RADIUS / zoom();
+    PortHandle best = null;
+    double bestD = r * r;
+    for (NodeView v : views.values()) {
+      double x = v.getLayoutX() + v.getTranslateX();
+      double y = v.getLayoutY() + v.getTranslateY();
+      if (worldPt.getX() < x - r || worldPt.getX() > x + v.nodeWidth() + r || worldPt.getY() < y - r
+          || worldPt.getY() > y + v.nodeHeight() + r) {
+        continue;
+      }
+      for (Circle dot : v.portDots()) {
+        double dx = x + dot.getCenterX() - worldPt.getX();
+        double dy = y + dot.getCenterY() - worldPt.getY();
+        double d = dx * dx + dy * dy;
+        if (d <= bestD) {
+          bestD = d;
+          best = (PortHandle) dot.getUserData();
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The topmost node under a canvas point. */
+  NodeView nodeAt(Point2D worldPt) {
+    NodeView hit = null;
+    for (javafx.scene.Node child : world.getChildren()) {
+      if (child instanceof NodeView v) {
+        double x = v.getLayoutX() + v.getTranslateX();
+        double y = v.getLayoutY() + v.getTranslateY();
+        if (worldPt.getX() >= x && worldPt.getX() <= x + v.nodeWidth() && worldPt.getY() >= y
+            && worldPt.getY() <= y + v.nodeHeight()) {
+          hit = v;
+        }
+      }
+    }
+    return hit;
+  }
+
+  private enum GroupPart { TITLE, RESIZE, BODY }
+
+  private record GroupHit(int index, GroupPart part) {}
+
+  private GroupHit groupAt(Point2D worldPt) {
+    for (int i = shown.groups().size() - 1; i >= 0; i--) {
+      Rect r = shown.groups().get(i).bounds();
+      if (!r.contains(new Vec2(worldPt.getX(), worldPt.getY()))) {
+        continue;
+      }
+      double corner = 16 / Math.min(1, zoom());
+      if (worldPt.getX() > r.x() + r.width() - corner && worldPt.getY() > r.y() + r.height() - corner) {
+        return new GroupHit(i, GroupPart.RESIZE);
+      }
+      if (worldPt.getY() <= r.y() + GROUP_TITLE_H) {
+        return new GroupHit(i, GroupPart.TITLE);
+      }
+      return new GroupHit(i, GroupPart.BODY);
+    }
+    return null;
+  }
+
+  /** The wire passing within a few pixels of a canvas point. */
+  Link wireAt(Point2D worldPt) {
+    double tol = 6 / zoom();
+    for (Link l : shown.links()) {
+      NodeView from = views.get(l.from().node());
+      NodeView to = views.get(l.to().node());
+      if (from == null || to == null) {
+        continue;
+      }
+      Point2D a = from.portPosition(l.from().port(), false);
+      Point2D b = to.portPosition(l.to().port(), true);
+      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
+      if (worldPt.getX() < Math.min(a.getX(), b.getX()) - tol || worldPt.getX() > Math.max(a.getX() + dx, b.getX()) + tol
+          || worldPt.getY() < Math.min(a.getY(), b.getY()) - tol || worldPt.getY() > Math.max(a.getY(), b.getY()) + tol) {
+        continue;
+      }
+      Point2D prev = a;
+      for (int i = 1; i <= 32; i++) {
+        Point2D p = bezier(a, b, dx, i / 32.0);
+        if (distanceToSegment(worldPt, prev, p) <= tol) {
+          return l;
+        }
+        prev = p;
+      }
+    }
+    return null;
+  }
+
+  private static double distanceToSegment(Point2D p, Point2D a, Point2D b) {
+    double vx = b.getX() - a.getX();
+    double vy = b.getY() - a.getY();
+    double len2 = vx * vx + vy * vy;
+    double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, ((p.getX() - a.getX()) * vx + (p.getY() - a.getY()) * vy) / len2));
+    return p.distance(a.getX() + t * vx, a.getY() + t * vy);
+  }
+
+  /** Finds what was pressed in the scene graph: a port dot, a part of a node, or nothing. */
+  private static Object pickedRole(MouseEvent e) {
+    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
+    while (n != null) {
+      if (n.getUserData() instanceof PortHandle ph) {
+        return ph;
+      }
+      if (n.getUserData() instanceof NodeView.Role role) {
+        return role;
+      }
+      if (n instanceof WidgetView) {
+        return n;
+      }
+      if (n instanceof NodeView) {
+        return n;
+      }
+      if (n instanceof GraphCanvas) {
+        return null;
+      }
+      n = n.getParent();
+    }
+    return null;
+  }
+
+  private static NodeView owningView(MouseEvent e) {
+    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
+    while (n != null && !(n instanceof NodeView)) {
+      n = n.getParent();
+    }
+    return (NodeView) n;
+  }
+
+  private boolean insideSearch(MouseEvent e) {
+    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
+    while (n != null) {
+      if (n == searchBox) {
+        return true;
+      }
+      n = n.getParent();
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- mouse
+
+  private void filterPress(MouseEvent e) {
+    if (insideSearch(e)) {
+      return;
+    }
+    if (searchBox.isOpen()) {
+      searchBox.close();
+    }
+    javafx.scene.Node target = e.getPickResult().getIntersectedNode();
+    boolean inEditor = false;
+    for (javafx.scene.Node n = target; n != null; n = n.getParent()) {
+      if (n instanceof javafx.scene.control.TextInputControl) {
+        inEditor = true;
+        break;
+      }
+    }
+    if (!inEditor) {
+      requestFocus();
+    }
+    // pressing a widget selects its node, as pressing the node does
+    NodeView v = owningView(e);
+    lastAdded = null;
+    if (v != null && e.getButton() == MouseButton.PRIMARY && !selection.contains(v.node().id())) {
+      if (!e.isShiftDown() && !e.isShortcutDown()) {
+        clearSelection();
+      }
+      selection.add(v.node().id());
+      lastAdded = v.node().id();
+    }
+  }
+
+  private void pressed(MouseEvent e) {
+    if (insideSearch(e) || e.isConsumed()) {
+      return;
+    }
+    Point2D screen = new Point2D(e.getX(), e.getY());
+    Point2D wp = screenToWorld(screen);
+    if (e.getButton() == MouseButton.MIDDLE || (e.getButton() == MouseButton.PRIMARY && spaceDown)) {
+      gesture = new PanGesture(screen);
+      spacePanned = spaceDown;
+      setCursor(Cursor.CLOSED_HAND);
+      e.consume();
+      return;
+    }
+    if (e.getButton() != MouseButton.PRIMARY) {
+      return;
+    }
+    Object role = pickedRole(e);
+    if (role instanceof PortHandle ph) {
+      gesture = WireGesture.start(this, ph, wp);
+      e.consume();
+      return;
+    }
+    NodeView v = owningView(e);
+    if (v != null) {
+      NodeId id = v.node().id();
+      if (role == NodeView.Role.RESIZE) {
+        gesture = new ResizeGesture(v, screen);
+        e.consume();
+        return;
+      }
+      if (e.isShiftDown() || e.isShortcutDown()) {
+        // the filter added it when it was not selected; a second shift-click removes it
+        if (!justAdded(id)) {
+          selection.remove(id);
+          e.consume();
+          return;
+        }
+      }
+      v.toFront();
+      gesture = new MoveGesture(this, screen, Set.copyOf(selection), Set.copyOf(selectedGroups));
+      e.consume();
+      return;
+    }
+    GroupHit gh = groupAt(wp);
+    if (gh != null && gh.part() == GroupPart.RESIZE) {
+      gesture = new GroupResizeGesture(gh.index(), shown.groups().get(gh.index()).bounds(), screen);
+      e.consume();
+      return;
+    }
+    if (gh != null && gh.part() == GroupPart.TITLE) {
+      if (!selectedGroups.contains(gh.index())) {
+        if (!e.isShiftDown()) {
+          clearSelection();
+        }
+        selectedGroups.add(gh.index());
+      } else if (e.isShiftDown()) {
+        selectedGroups.remove(gh.index());
+        e.consume();
+        return;
+      }
+      gesture = new MoveGesture(this, screen, Set.copyOf(selection), Set.copyOf(selectedGroups));
+      e.consume();
+      return;
+    }
+    Link wire = wireAt(wp);
+    if (wire != null && e.getClickCount() == 1) {
+      selectWire = wire;
+    }
+    gesture = new BandGesture(screen, e.isShiftDown() || e.isShortcutDown());
+    e.consume();
+  }
+
+  private Link selectWire;
+  private NodeId lastAdded;
+
+  private boolean justAdded(NodeId id) {
+    boolean r = id.equals(lastAdded);
+    lastAdded = null;
+    return r;
+  }
+
+  private void dragged(MouseEvent e) {
+    if (gesture != null) {
+      gesture.drag(new Point2D(e.getX(), e.getY()), e);
+      e.consume();
+    }
+  }
+
+  private void released(MouseEvent e) {
+    if (gesture != null) {
+      Gesture g = gesture;
+      gesture = null;
+      g.release(new Point2D(e.getX(), e.getY()), e);
+      setCursor(Cursor.DEFAULT);
+      requestRedraw();
+      e.consume();
+    }
+  }
+
+  private void clicked(MouseEvent e) {
+    if (insideSearch(e) || e.getButton() != MouseButton.PRIMARY || !e.isStillSincePress()) {
+      return;
+    }
+    Point2D screen = new Point2D(e.getX(), e.getY());
+    Point2D wp = screenToWorld(screen);
+    Object role = pickedRole(e);
+    if (e.getClickCount() == 2) {
+      NodeView v = owningView(e);
+      if (v != null) {
+        if (role == NodeView.Role.TITLE) {
+          renameNode(v);
+        }
+        return;
+      }
+      GroupHit gh = groupAt(wp);
+      if (gh != null && gh.part() == GroupPart.TITLE) {
+        renameGroup(gh.index());
+        return;
+      }
+      Link wire = wireAt(wp);
+      if (wire != null) {
+        insertReroute(wire, wp);
+        return;
+      }
+      openSearch(screen);
+      return;
+    }
+    if (selectWire != null && role == null) {
+      Link w = selectWire;
+      selectWire = null;
+      wireMenu(w, wp).show(this, e.getScreenX(), e.getScreenY());
+    }
+  }
+
+  private void scrolled(ScrollEvent e) {
+    if (insideSearch(e.getPickResult().getIntersectedNode())) {
+      return;
+    }
+    if (e.getDeltaY() == 0) {
+      return;
+    }
+    double factor = Math.pow(1.1, e.getDeltaY() / 40.0);
+    zoomAt(factor, new Point2D(e.getX(), e.getY()));
+    e.consume();
+  }
+
+  private boolean insideSearch(javafx.scene.Node n) {
+    for (; n != null; n = n.getParent()) {
+      if (n == searchBox) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  private void keyPressed(KeyEvent e) {
+    if (e.getTarget() != this) {
+      return;
+    }
+    switch (e.getCode()) {
+      case SPACE -> {
+        if (!spaceDown) {
+          spaceDown = true;
+          spacePanned = false;
+          setCursor(Cursor.OPEN_HAND);
+        }
+        e.consume();
+      }
+      case ESCAPE -> {
+        if (gesture != null) {
+          gesture.cancel();
+          gesture = null;
+          requestRedraw();
+        } else {
+          clearSelection();
+        }
+        e.consume();
+      }
+      case DELETE, BACK_SPACE -> {
+        deleteSelection();
+        e.consume();
+      }
+      case LEFT, RIGHT, UP, DOWN -> {
+        double step = e.isShiftDown() ? 50 : 10;
+        Vec2 d = switch (e.getCode()) {
+          case LEFT -> new Vec2(-step, 0);
+          case RIGHT -> new Vec2(step, 0);
+          case UP -> new Vec2(0, -step);
+          default -> new Vec2(0, step);
+        };
+        if (!selection.isEmpty() || !selectedGroups.isEmpty()) {
+          doc.execute(new MoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups), d));
+        }
+        e.consume();
+      }
+      default -> {
+        if (e.isShortcutDown()) {
+          shortcut(e);
+        } else if (!e.isAltDown() && (e.getCode() == KeyCode.F || e.getCode() == KeyCode.PERIOD)) {
+          fitToView();
+          e.consume();
+        }
+      }
+    }
+  }
+
+  private void shortcut(KeyEvent e) {
+    boolean handled = true;
+    switch (e.getCode()) {
+      case C -> copySelection();
+      case X -> cutSelection();
+      case V -> paste(e.isShiftDown());
+      case D -> duplicateSelection();
+      case A -> selectAll();
+      case G -> groupSelection();
+      case M -> toggleMode(NodeMode.MUTED);
+      case B -> toggleMode(NodeMode.BYPASSED);
+      default -> handled = false;
+    }
+    if (handled) {
+      e.consume();
+    }
+  }
+
+  private void keyReleased(KeyEvent e) {
+    if (e.getCode() == KeyCode.SPACE && spaceDown) {
+      spaceDown = false;
+      setCursor(Cursor.DEFAULT);
+      if (!spacePanned && gesture == null) {
+        openSearch(lastMouse);
+      }
+      e.consume();
+    }
+  }
+
+  // ---------------------------------------------------------------- context menus and inline editors
+
+  private void contextMenu(ContextMenuEvent e) {
+    if (insideSearch(e.getPickResult().getIntersectedNode())) {
+      return;
+    }
+    Point2D screen = new Point2D(e.getX(), e.getY());
+    lastMouse = screen;
+    Point2D wp = screenToWorld(screen);
+    javafx.scene.Node picked = e.getPickResult().getIntersectedNode();
+    NodeView v = null;
+    for (javafx.scene.Node n = picked; n != null; n = n.getParent()) {
+      if (n instanceof NodeView nv) {
+        v = nv;
+        break;
+      }
+    }
+    ContextMenu menu;
+    if (v != null) {
+      if (!selection.contains(v.node().id())) {
+        clearSelection();
+        selection.add(v.node().id());
+      }
+      menu = nodeMenu(v);
+    } else {
+      GroupHit gh = groupAt(wp);
+      Link wire = wireAt(wp);
+      if (wire != null) {
+        menu = wireMenu(wire, wp);
+      } else if (gh != null && gh.part() != GroupPart.BODY) {
+        menu = groupMenu(gh.index());
+      } else {
+        menu = canvasMenu(screen, gh);
+      }
+    }
+    menu.show(this, e.getScreenX(), e.getScreenY());
+    e.consume();
+  }
+
+  private static MenuItem item(String text, Runnable action) {
+    MenuItem mi = new MenuItem(text);
+    mi.setOnAction(a -> action.run());
+    return mi;
+  }
+
+  private ContextMenu nodeMenu(NodeView v) {
+    NodeMode mode = v.node().mode();
+    return new ContextMenu(
+        item("Rename\u2026", () -> renameNode(v)),
+        item(mode == NodeMode.MUTED ? "Unmute" : "Mute", () -> toggleMode(NodeMode.MUTED)),
+        item(mode == NodeMode.BYPASSED ? "Stop bypassing" : "Bypass", () -> toggleMode(NodeMode.BYPASSED)),
+        new SeparatorMenuItem(),
+        item("Copy", this::copySelection),
+        item("Duplicate", this::duplicateSelection),
+        item("Group selected", this::groupSelection),
+        new SeparatorMenuItem(),
+        item("Delete", this::deleteSelection));
+  }
+
+  private ContextMenu wireMenu(Link wire, Point2D wp) {
+    return new ContextMenu(
+        item("Insert reroute", () -> insertReroute(wire, wp)),
+        item("Delete link", () -> doc.execute(new Disconnect(wire.to()))));
+  }
+
+  private ContextMenu groupMenu(int index) {
+    Group g = shown.groups().get(index);
+    Menu colors = new Menu("Colour");
+    Palette.GROUP_COLORS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> {
+      MenuItem mi = item(c.getKey(), () -> doc.execute(new EditGroup(index, new Group(g.title(), c.getValue(), g.bounds()))));
+      mi.setGraphic(new Circle(5, Color.web(c.getValue())));
+      colors.getItems().add(mi);
+    });
+    return new ContextMenu(
+        item("Rename\u2026", () -> renameGroup(index)),
+        colors,
+        item("Fit to its nodes", () -> fitGroup(index)),
+        new SeparatorMenuItem(),
+        item("Remove group", () -> {
+          doc.execute(new RemoveItems(Set.of(), Set.of(index)));
+          selectedGroups.clear();
+        }),
+        item("Remove group and its nodes", () -> {
+          doc.execute(new RemoveItems(nodesInGroup(index), Set.of(index)));
+          clearSelection();
+        }));
+  }
+
+  private ContextMenu canvasMenu(Point2D screen, GroupHit inside) {
+    Point2D wp = screenToWorld(screen);
+    Menu add = new Menu("Add node");
+    Map<String, Menu> byCategory = new LinkedHashMap<>();
+    for (NodeSchema s : catalog.schemas()) {
+      Menu m = byCategory.computeIfAbsent(s.category(), Menu::new);
+      m.getItems().add(item(s.displayName(), () -> addNode(s, wp)));
+    }
+    add.getItems().addAll(byCategory.values());
+    MenuItem paste = item("Paste", () -> paste(false));
+    paste.setDisable(!Clipboard.getSystemClipboard().hasString());
+    return new ContextMenu(
+        item("Search nodes\u2026", () -> openSearch(screen)),
+        add,
+        item("Add note", () -> catalog.schema("Note").ifPresent(s -> addNode(s, wp))),
+        item("Add group", () -> doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR,
+            new Rect(wp.getX(), wp.getY(), 400, 300))))),
+        new SeparatorMenuItem(),
+        paste,
+        item("Select all", this::selectAll),
+        item("Fit view", this::fitToView));
+  }
+
+  private void renameNode(NodeView v) {
+    Node n = v.node();
+    Point2D at = worldToScreen(new Point2D(v.getLayoutX(), v.getLayoutY()));
+    inlineEdit(at, v.nodeWidth() * zoom(), n.titleOr(v.schema().displayName()),
+        text -> doc.execute(new SetTitle(n.id(), text.equals(v.schema().displayName()) ? null : text)));
+  }
+
+  private void renameGroup(int index) {
+    Group g = shown.groups().get(index);
+    Point2D at = worldToScreen(new Point2D(g.bounds().x(), g.bounds().y()));
+    inlineEdit(at, Math.max(160, g.bounds().width() * zoom()), g.title(), text -> {
+      if (index < shown.groups().size()) {
+        Group cur = shown.groups().get(index);
+        doc.execute(new EditGroup(index, new Group(text, cur.color(), cur.bounds())));
+        doc.seal();
+      }
+    });
+  }
+
+  private void inlineEdit(Point2D at, double width, String text, java.util.function.Consumer<String> done) {
+    TextField field = new TextField(text);
+    field.getStyleClass().add("inline-title-editor");
+    field.setId("inline-editor");
+    overlay.getChildren().add(field);
+    field.resizeRelocate(at.getX(), at.getY(), Math.max(140, width), 28);
+    boolean[] finished = {false};
+    Runnable commit = () -> {
+      if (!finished[0]) {
+        finished[0] = true;
+        overlay.getChildren().remove(field);
+        done.accept(field.getText().strip());
+        requestFocus();
+      }
+    };
+    field.setOnAction(a -> commit.run());
+    field.setOnKeyPressed(k -> {
+      if (k.getCode() == KeyCode.ESCAPE) {
+        finished[0] = true;
+        overlay.getChildren().remove(field);
+        requestFocus();
+        k.consume();
+      }
+    });
+    field.focusedProperty().addListener((o, was, is) -> {
+      if (!is) {
+        commit.run();
+      }
+    });
+    field.requestFocus();
+    field.selectAll();
+  }
+
+  private Set<NodeId> nodesInGroup(int index) {
+    Rect r = shown.groups().get(index).bounds();
+    Set<NodeId> inside = new LinkedHashSet<>();
+    for (NodeView v : views.values()) {
+      double cx = v.getLayoutX() + v.nodeWidth() / 2;
+      double cy = v.getLayoutY() + Math.min(v.nodeHeight(), 60) / 2;
+      if (r.contains(new Vec2(cx, cy))) {
+        inside.add(v.node().id());
+      }
+    }
+    return inside;
+  }
+
+  private void fitGroup(int index) {
+    Set<NodeId> ids = nodesInGroup(index);
+    if (ids.isEmpty()) {
+      return;
+    }
+    double minX = Double.POSITIVE_INFINITY;
+    double minY = Double.POSITIVE_INFINITY;
+    double maxX = Double.NEGATIVE_INFINITY;
+    double maxY = Double.NEGATIVE_INFINITY;
+    for (NodeId id : ids) {
+      NodeView v = views.get(id);
+      minX = Math.min(minX, v.getLayoutX());
+      minY = Math.min(minY, v.getLayoutY());
+      maxX = Math.max(maxX, v.getLayoutX() + v.nodeWidth());
+      maxY = Math.max(maxY, v.getLayoutY() + v.nodeHeight());
+    }
+    Group g = shown.groups().get(index);
+    double pad = 20;
+    doc.execute(new EditGroup(index, g.withBounds(new Rect(minX - pad, minY - pad - GROUP_TITLE_H,
+        maxX - minX + 2 * pad, maxY - minY + 2 * pad + GROUP_TITLE_H))));
+    doc.seal();
+  }
+
+  /** Splits a wire with a reroute dot at a canvas point; one undo step. */
+  public void insertReroute(Link wire, Point2D wp) {
+    Optional<NodeSchema> reroute = catalog.schema("Reroute");
+    if (reroute.isEmpty()) {
+      return;
+    }
+    Node dot = NodeFactory.create(shown, reroute.get(),
+        new Vec2(wp.getX() - NodeLayout.REROUTE_SIZE.x() / 2, wp.getY() - NodeLayout.REROUTE_SIZE.y() / 2),
+        NodeLayout.REROUTE_SIZE);
+    doc.execute(Composite.of("Insert reroute",
+        AddNodes.one(dot),
+        new Connect(new Link(wire.from(), new PortRef(dot.id(), "input"))),
+        new Connect(new Link(new PortRef(dot.id(), "output"), wire.to()))));
+  }
+
+  // ---------------------------------------------------------------- drag and drop from outside
+
+  private void dragOver(DragEvent e) {
+    if (e.getDragboard().hasFiles() || e.getDragboard().hasContent(MODEL_FORMAT)
+        || e.getDragboard().hasContent(NODE_FORMAT)) {
+      e.acceptTransferModes(TransferMode.COPY);
+      e.consume();
+    }
+  }
+
+  private void dragDropped(DragEvent e) {
+    boolean done = false;
+    Point2D wp = screenToWorld(new Point2D(e.getX(), e.getY()));
+    if (e.getDragboard().hasContent(NODE_FORMAT)) {
+      Optional<NodeSchema> s = catalog.schema(String.valueOf(e.getDragboard().getContent(NODE_FORMAT)));
+      s.ifPresent(schema -> addNode(schema, wp));
+      done = s.isPresent();
+    } else if (e.getDragboard().hasContent(MODEL_FORMAT)) {
+      String[] parts = String.valueOf(e.getDragboard().getContent(MODEL_FORMAT)).split("\n", 2);
+      if (parts.length == 2) {
+        done = addLoaderFor(parts[0], parts[1], wp).isPresent();
+      }
+    } else if (e.getDragboard().hasFiles()) {
+      List<Path> files = e.getDragboard().getFiles().stream().map(File::toPath).toList();
+      host.filesDropped(files);
+      done = true;
+    }
+    e.setDropCompleted(done);
+    e.consume();
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /** A short message next to the pointer (a refused wire), and in the status bar. */
+  public void showHint(String text, Point2D screenAt) {
+    hint.setText(text);
+    hint.applyCss();
+    hint.autosize();
+    hint.relocate(Math.min(screenAt.getX() + 14, Math.max(0, getWidth() - hint.getWidth() - 4)),
+        Math.max(0, screenAt.getY() - 30));
+    hint.setVisible(true);
+    hintTimer.playFromStart();
+  }
+
+  public Label hintLabel() {
+    return hint;
+  }
+
+  // ---------------------------------------------------------------- WidgetContext
+
+  @Override
+  public void commit(NodeId node, String name, Object value) {
+    if (shown.contains(node)) {
+      doc.execute(new SetWidget(node, name, value));
+    }
+  }
+
+  @Override
+  public void endGesture() {
+    doc.seal();
+  }
+
+  @Override
+  public List<String> files(String kind) {
+    return host.files(kind);
+  }
+
+  @Override
+  public Optional<String> browse(String kind) {
+    return host.browse(kind);
+  }
+
+  @Override
+  public void returnFocus() {
+    requestFocus();
+  }
+
+  // ---------------------------------------------------------------- layout
+
+  @Override
+  protected void layoutChildren() {
+    back.setWidth(getWidth());
+    back.setHeight(getHeight());
+    overlay.resize(getWidth(), getHeight());
+    requestRedraw();
+  }
+
+  // ---------------------------------------------------------------- gestures
+
+  private interface Gesture {
+    void drag(Point2D screen, MouseEvent e);
+
+    void release(Point2D screen, MouseEvent e);
+
+    default void cancel() {}
+  }
+
+  private final class PanGesture implements Gesture {
+    private Point2D last;
+
+    PanGesture(Point2D start) {
+      this.last = start;
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      pan.setX(pan.getX() + screen.getX() - last.getX());
+      pan.setY(pan.getY() + screen.getY() - last.getY());
+      last = screen;
+      spacePanned = true;
+      requestRedraw();
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {}
+  }
+
+  /** Moves the selected nodes and groups (and the nodes inside those groups) by one offset. */
+  private static final class MoveGesture implements Gesture {
+    private final GraphCanvas c;
+    private final Point2D start;
+    private final Set<NodeId> nodes = new LinkedHashSet<>();
+    private final Set<Integer> groups;
+    private Vec2 delta = Vec2.ZERO;
+    private boolean moved;
+
+    MoveGesture(GraphCanvas c, Point2D start, Set<NodeId> selected, Set<Integer> groups) {
+      this.c = c;
+      this.start = start;
+      this.groups = groups;
+      nodes.addAll(selected);
+      for (int g : groups) {
+        nodes.addAll(c.nodesInGroup(g));
+      }
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      double dx = (screen.getX() - start.getX()) / c.zoom();
+      double dy = (screen.getY() - start.getY()) / c.zoom();
+      if (!moved && Math.hypot(dx * c.zoom(), dy * c.zoom()) < 3) {
+        return;
+      }
+      moved = true;
+      delta = new Vec2(dx, dy);
+      for (NodeId id : nodes) {
+        NodeView v = c.views.get(id);
+        if (v != null) {
+          v.setTranslateX(dx);
+          v.setTranslateY(dy);
+        }
+      }
+      c.requestRedraw();
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {
+      resetOffsets();
+      if (moved && (delta.x() != 0 || delta.y() != 0)) {
+        c.doc.execute(new MoveItems(nodes, groups, delta));
+        c.doc.seal();
+      }
+    }
+
+    private void resetOffsets() {
+      for (NodeId id : nodes) {
+        NodeView v = c.views.get(id);
+        if (v != null) {
+          v.setTranslateX(0);
+          v.setTranslateY(0);
+        }
+      }
+    }
+
+    @Override
+    public void cancel() {
+      delta = Vec2.ZERO;
+      resetOffsets();
+    }
+  }
+
+  private final class ResizeGesture implements Gesture {
+    private final NodeView view;
+    private final Node original;
+    private final Point2D start;
+    private Vec2 size;
+
+    ResizeGesture(NodeView view, Point2D start) {
+      this.view = view;
+      this.original = view.node();
+      this.start = start;
+      this.size = original.size();
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      double baseH = Math.max(original.size().y(), view.nodeLayout().height());
+      double h = Math.max(40, baseH + (screen.getY() - start.getY()) / zoom());
+      double w = Math.max(NodeLayout.MIN_WIDTH, original.size().x() + (screen.getX() - start.getX()) / zoom());
+      size = new Vec2(Math.round(w), Math.round(h));
+      view.update(original.withSize(size), linkedFrom.getOrDefault(original.id(), Map.of()));
+      requestRedraw();
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {
+      view.update(original, linkedFrom.getOrDefault(original.id(), Map.of()));
+      if (!size.equals(original.size())) {
+        doc.execute(new ResizeNode(original.id(), size));
+        doc.seal();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      view.update(original, linkedFrom.getOrDefault(original.id(), Map.of()));
+    }
+  }
+
+  private final class GroupResizeGesture implements Gesture {
+    private final int index;
+    private final Rect original;
+    private final Point2D start;
+    private Rect bounds;
+
+    GroupResizeGesture(int index, Rect original, Point2D start) {
+      this.index = index;
+      this.original = original;
+      this.start = start;
+      this.bounds = original;
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      double w = Math.max(120, original.width() + (screen.getX() - start.getX()) / zoom());
+      double h = Math.max(GROUP_TITLE_H + 20, original.height() + (screen.getY() - start.getY()) / zoom());
+      bounds = new Rect(original.x(), original.y(), Math.round(w), Math.round(h));
+      requestRedraw();
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {
+      if (!bounds.equals(original)) {
+        Group g = shown.groups().get(index);
+        doc.execute(new EditGroup(index, g.withBounds(bounds)));
+        doc.seal();
+      }
+    }
+  }
+
+  private final class BandGesture implements Gesture {
+    private final Point2D start;
+    private final boolean additive;
+    private boolean dragged;
+
+    BandGesture(Point2D start, boolean additive) {
+      this.start = start;
+      this.additive = additive;
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      if (!dragged && screen.distance(start) < 3) {
+        return;
+      }
+      dragged = true;
+      selectWire = null;
+      band.setX(Math.min(start.getX(), screen.getX()));
+      band.setY(Math.min(start.getY(), screen.getY()));
+      band.setWidth(Math.abs(screen.getX() - start.getX()));
+      band.setHeight(Math.abs(screen.getY() - start.getY()));
+      band.setVisible(true);
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {
+      band.setVisible(false);
+      if (!dragged) {
+        if (!additive) {
+          clearSelection();
+        }
+        return;
+      }
+      Point2D a = screenToWorld(new Point2D(band.getX(), band.getY()));
+      Point2D b = screenToWorld(new Point2D(band.getX() + band.getWidth(), band.getY() + band.getHeight()));
+      Rect r = new Rect(a.getX(), a.getY(), b.getX() - a.getX(), b.getY() - a.getY());
+      if (!additive) {
+        clearSelection();
+      }
+      for (NodeView v : views.values()) {
+        Rect nr = new Rect(v.getLayoutX(), v.getLayoutY(), v.nodeWidth(), v.nodeHeight());
+        if (intersects(r, nr)) {
+          selection.add(v.node().id());
+        }
+      }
+      for (int i = 0; i < shown.groups().size(); i++) {
+        Rect g = shown.groups().get(i).bounds();
+        if (r.contains(new Vec2(g.x(), g.y())) && r.contains(new Vec2(g.x() + g.width(), g.y() + g.height()))) {
+          selectedGroups.add(i);
+        }
+      }
+    }
+
+    @Override
+    public void cancel() {
+      band.setVisible(false);
+    }
+  }
+
+  /**
+   * Drawing a wire from a port. Over a compatible port (or a node with one) the wire snaps to it; over an
+   * incompatible one it turns red and the reason shows by the pointer. Released on empty canvas, it opens
+   * the node search filtered to types that fit and connects the chosen node.
+   */
+  static final class WireGesture implements Gesture {
+    private final GraphCanvas c;
+    private final PortHandle fixed;
+    private final Link detached;
+    private final PortType carried;
+    private Point2D cursor;
+    private PortHandle target;
+    private LinkRules.Verdict verdict;
+
+    private WireGesture(GraphCanvas c, PortHandle fixed, Link detached, Point2D cursor) {
+      this.c = c;
+      this.fixed = fixed;
+      this.detached = detached;
+      this.cursor = cursor;
+      this.carried = fixed.input() ? fixed.type() : c.validator.outputType(c.shown, fixed.ref());
+    }
+
+    static WireGesture start(GraphCanvas c, PortHandle pressed, Point2D wp) {
+      if (pressed.input()) {
+        Optional<Link> existing = c.shown.linkInto(pressed.ref());
+        if (existing.isPresent()) {
+          // pick up the end of an existing wire: it can be dropped elsewhere, or on empty canvas to remove it
+          Link l = existing.get();
+          PortType t = c.validator.outputType(c.shown, l.from());
+          return new WireGesture(c, new PortHandle(l.from().node(), l.from().port(), false, t), l, wp);
+        }
+      }
+      return new WireGesture(c, pressed, null, wp);
+    }
+
+    boolean fromOutput() {
+      return !fixed.input();
+    }
+
+    @Override
+    public void drag(Point2D screen, MouseEvent e) {
+      cursor = c.screenToWorld(screen);
+      findTarget();
+      if (verdict != null && !verdict.allowed()) {
+        c.showHint(verdict.reason(), screen);
+      } else {
+        c.hint.setVisible(false);
+      }
+      c.requestRedraw();
+    }
+
+    private void findTarget() {
+      target = null;
+      verdict = null;
+      PortHandle p = c.portAt(cursor);
+      if (p != null && p.input() == fromOutput() && !p.node().equals(fixed.node())) {
+        target = p;
+      } else {
+        NodeView v = c.nodeAt(cursor);
+        if (v != null && !v.node().id().equals(fixed.node())) {
+          target = bestPortOn(v);
+        }
+      }
+      if (target != null) {
+        verdict = fromOutput() ? c.rules.check(c.shown, fixed.ref(), target.ref())
+            : c.rules.check(c.shown, target.ref(), fixed.ref());
+      }
+    }
+
+    /** Dropping on a node's body picks its first port that fits, else its first port of that side. */
+    private PortHandle bestPortOn(NodeView v) {
+      PortHandle first = null;
+      for (Circle dot : v.portDots()) {
+        PortHandle h = (PortHandle) dot.getUserData();
+        if (h.input() != fromOutput()) {
+          continue;
+        }
+        if (first == null) {
+          first = h;
+        }
+        LinkRules.Verdict vd = fromOutput() ? c.rules.check(c.shown, fixed.ref(), h.ref())
+            : c.rules.check(c.shown, h.ref(), fixed.ref());
+        if (vd.allowed() && (!h.input() || c.shown.linkInto(h.ref()).isEmpty() || h.type() != PortType.ANY)) {
+          if (h.input() && c.shown.linkInto(h.ref()).isPresent()) {
+            continue;
+          }
+          return h;
+        }
+      }
+      return first;
+    }
+
+    void paint(GraphicsContext g) {
+      NodeView v = c.views.get(fixed.node());
+      if (v == null) {
+        return;
+      }
+      Point2D anchor = v.portPosition(fixed.port(), fixed.input());
+      Point2D end = cursor;
+      if (target != null && verdict != null && verdict.allowed()) {
+        NodeView tv = c.views.get(target.node());
+        end = tv.portPosition(target.port(), target.input());
+      }
+      Point2D a = fromOutput() ? anchor : end;
+      Point2D b = fromOutput() ? end : anchor;
+      boolean refused = verdict != null && !verdict.allowed();
+      Color col = refused ? Palette.DANGER : Palette.of(carried);
+      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
+      g.setStroke(col);
+      g.setLineWidth(3 * Math.max(1, 0.6 / c.zoom()));
+      g.setLineDashes(refused ? new double[] {8, 6} : null);
+      g.beginPath();
+      g.moveTo(a.getX(), a.getY());
+      g.bezierCurveTo(a.getX() + dx, a.getY(), b.getX() - dx, b.getY(), b.getX(), b.getY());
+      g.stroke();
+      g.setLineDashes(null);
+      if (target != null) {
+        NodeView tv = c.views.get(target.node());
+        Point2D p = tv.portPosition(target.port(), target.input());
+        g.setStroke(refused ? Palette.DANGER : Palette.SUCCESS);
+        g.setLineWidth(2.5);
+        g.strokeOval(p.getX() - 9, p.getY() - 9, 18, 18);
+        if (refused) {
+          g.strokeLine(p.getX() - 5, p.getY() - 5, p.getX() + 5, p.getY() + 5);
+          g.strokeLine(p.getX() - 5, p.getY() + 5, p.getX() + 5, p.getY() - 5);
+        }
+      }
+    }
+
+    /** The verdict for the port under the pointer, if any: what the canvas shows while dragging. */
+    LinkRules.Verdict verdict() {
+      return verdict;
+    }
+
+    @Override
+    public void release(Point2D screen, MouseEvent e) {
+      cursor = c.screenToWorld(screen);
+      findTarget();
+      c.requestRedraw();
+      if (target != null) {
+        if (!verdict.allowed()) {
+          c.showHint("Refused: " + verdict.reason(), screen);
+          c.host.status("Link refused: " + verdict.reason());
+          c.lastRefusal = verdict.reason();
+          return;
+        }
+        Link link = fromOutput() ? new Link(fixed.ref(), target.ref()) : new Link(target.ref(), fixed.ref());
+        if (link.equals(detached)) {
+          return;
+        }
+        if (detached != null) {
+          c.doc.execute(Composite.of("Move link to " + link.to(), new Disconnect(detached.to()), new Connect(link)));
+        } else {
+          c.doc.execute(new Connect(link));
+        }
+        return;
+      }
+      if (detached != null) {
+        c.doc.execute(new Disconnect(detached.to()));
+        return;
+      }
+      if (c.nodeAt(cursor) != null) {
+        return;
+      }
+      openFilteredSearch(screen);
+    }
+
+    private void openFilteredSearch(Point2D screen) {
+      Point2D wp = cursor;
+      List<NodeSearchBox.Entry> entries = (fromOutput()
+          ? PortMatching.inputsAccepting(c.catalog, carried)
+          : PortMatching.outputsFeeding(c.catalog, carried)).stream()
+          .map(m -> new NodeSearchBox.Entry(m.schema(), m.port(), carried))
+          .toList();
+      String title = (fromOutput() ? "Nodes that take " : "Nodes that give ") + carried;
+      c.showSearch(screen, title, entries, entry -> {
+        NodeSchema s = entry.schema();
+        Vec2 size = NodeLayout.preferredSize(s);
+        // put the new node so that its port lands near where the wire was dropped
+        Vec2 at = fromOutput() ? new Vec2(wp.getX(), wp.getY() - NodeLayout.TITLE_H)
+            : new Vec2(wp.getX() - size.x(), wp.getY() - NodeLayout.TITLE_H);
+        Node n = NodeFactory.create(c.shown, s, at, size);
+        Link link = fromOutput() ? new Link(fixed.ref(), new PortRef(n.id(), entry.port()))
+            : new Link(new PortRef(n.id(), entry.port()), fixed.ref());
+        c.doc.execute(Composite.of("Add " + s.displayName() + " and connect", AddNodes.one(n), new Connect(link)));
+        c.selection.clear();
+        c.selection.add(n.id());
+      });
+    }
+
+    @Override
+    public void cancel() {
+      c.hint.setVisible(false);
+    }
+  }
+
+  /** The reason the last wire was refused, for the status bar and tests. */
+  private String lastRefusal;
+
+  public String lastRefusal() {
+    return lastRefusal;
+  }
+
+  /** The wire being drawn, or null. */
+  WireGesture wireGesture() {
+    return gesture instanceof WireGesture w ? w : null;
+  }
+}
