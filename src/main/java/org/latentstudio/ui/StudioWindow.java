@@ -159,10 +159,8 @@ public final class StudioWindow {
     right.setDividerPositions(0.48);
     right.setMinWidth(240);
     right.setPrefWidth(320);
-    SplitPane middle = new SplitPane(canvas, gallery);
-    middle.setOrientation(Orientation.VERTICAL);
-    middle.setDividerPositions(0.84);
-    SplitPane.setResizableWithParent(gallery, false);
+    VBox middle = new VBox(canvas, gallery);
+    VBox.setVgrow(canvas, Priority.ALWAYS);
     SplitPane main = new SplitPane(leftTabs, middle, right);
     main.setDividerPositions(0.17, 0.78);
     SplitPane.setResizableWithParent(leftTabs, false);
@@ -185,6 +183,7 @@ public final class StudioWindow {
       }
     });
     doc.graphProperty().addListener((o, was, is) -> updateCounts());
+    canvas.zoomProperty().addListener((o, was, is) -> updateCounts());
     canvas.selection().addListener((javafx.collections.SetChangeListener<NodeId>) c -> updateCounts());
     updateCounts();
     runs.problems().addListener((javafx.collections.ListChangeListener<RunController.ProblemItem>) c -> {

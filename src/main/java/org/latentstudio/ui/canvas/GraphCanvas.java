@@ -224,6 +224,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return scale.getX();
   }
 
+  /** The zoom factor, for the toolbar's percentage. */
+  public javafx.beans.property.DoubleProperty zoomProperty() {
+    return scale.xProperty();
+  }
+
   public Point2D panOffset() {
     return new Point2D(pan.getX(), pan.getY());
   }
@@ -919,6 +924,25 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return null;
   }
 
+  /** The wire whose middle dot is under a canvas point: a click there opens the wire's menu. */
+  Link wireMidpointAt(Point2D worldPt) {
+    double tol = 7 / zoom();
+    for (Link l : shown.links()) {
+      NodeView from = views.get(l.from().node());
+      NodeView to = views.get(l.to().node());
+      if (from == null || to == null) {
+        continue;
+      }
+      Point2D a = from.portPosition(l.from().port(), false);
+      Point2D b = to.portPosition(l.to().port(), true);
+      Point2D m = bezier(a, b, Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5), 0.5);
+      if (m.distance(worldPt) <= tol) {
+        return l;
+      }
+    }
+    return null;
+  }
+
   private static double distanceToSegment(Point2D p, Point2D a, Point2D b) {
     double vx = b.getX() - a.getX();
     double vy = b.getY() - a.getY();
@@ -1066,7 +1090,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       e.consume();
       return;
     }
-    Link wire = wireAt(wp);
+    Link wire = wireMidpointAt(wp);
     if (wire != null && e.getClickCount() == 1) {
       selectWire = wire;
     }

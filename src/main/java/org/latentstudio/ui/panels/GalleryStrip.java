@@ -41,8 +41,9 @@ public final class GalleryStrip extends VBox {
     list.setId("gallery");
     list.setOrientation(Orientation.HORIZONTAL);
     list.setItems(runs.gallery());
-    list.setPrefHeight(THUMB + 18);
-    list.setMinHeight(THUMB + 18);
+    list.setPrefHeight(THUMB + 22);
+    list.setMinHeight(THUMB + 22);
+    list.setMaxHeight(THUMB + 22);
     list.setCellFactory(v -> new Thumb());
     list.setPlaceholder(new Label("Finished pictures appear here."));
     Button folder = new Button("Show in folder");

@@ -51,9 +51,7 @@ public final class ProblemsPanel extends VBox {
       }
     });
     VBox.setVgrow(list, Priority.ALWAYS);
-    Label title = new Label("Problems");
-    title.getStyleClass().add("panel-title");
-    getChildren().addAll(title, list);
+    getChildren().addAll(list);
   }
 
   public ListView<RunController.ProblemItem> list() {

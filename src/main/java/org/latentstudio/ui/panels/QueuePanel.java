@@ -24,7 +24,10 @@ public final class QueuePanel extends VBox {
     list.setId("queue-list");
     list.setItems(runs.entries());
     list.setCellFactory(v -> new EntryCell());
-    list.setPlaceholder(new Label("Nothing queued. Ctrl+Enter runs the graph."));
+    Label none = new Label("Nothing queued. Ctrl+Enter runs the graph.");
+    none.setWrapText(true);
+    none.getStyleClass().add("muted");
+    list.setPlaceholder(none);
     VBox.setVgrow(list, Priority.ALWAYS);
     Button cancel = new Button("Cancel");
     cancel.setId("queue-cancel");
@@ -40,9 +43,7 @@ public final class QueuePanel extends VBox {
     clear.setOnAction(e -> runs.clearFinished());
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
-    Label title = new Label("Queue");
-    title.getStyleClass().add("panel-title");
-    HBox bar = new HBox(6, title, spacer, cancel, clear);
+    HBox bar = new HBox(6, spacer, cancel, clear);
     bar.setAlignment(Pos.CENTER_LEFT);
     getChildren().addAll(bar, list);
     runs.entries().addListener((javafx.collections.ListChangeListener<RunEntry>) c -> {
