@@ -368,6 +368,7 @@ public final class StudioWindow {
   public void show() {
     stage.show();
     start();
+    canvas.requestFocus();
   }
 
   /** What happens once the window is up: offer recovery, else open the default workflow. */
@@ -570,6 +571,7 @@ public final class StudioWindow {
   }
 
   private void restoreView() {
+    canvas.requestFocus();
     Runnable apply = () -> {
       var v = doc.extra().path("view");
       if (v.has("zoom") && v.path("offset").size() == 2) {

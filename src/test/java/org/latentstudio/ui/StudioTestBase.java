@@ -148,6 +148,7 @@ public abstract class StudioTestBase {
     fx(() -> {
       studio.document().load(Workflow.of(g), null, true);
       canvas().setView(1, 40, 40);
+      canvas().requestFocus();
     });
     WaitForAsyncUtils.waitForFxEvents();
   }

@@ -305,7 +305,8 @@ final class NumberWidget extends WidgetView {
     ctx.returnFocus();
   }
 
-  boolean isEditing() {
+  @Override
+  public boolean isEditing() {
     return editor != null;
   }
 

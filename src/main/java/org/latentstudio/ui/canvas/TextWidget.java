@@ -112,6 +112,11 @@ final class TextWidget extends WidgetView {
     ctx.returnFocus();
   }
 
+  @Override
+  public boolean isEditing() {
+    return editor != null;
+  }
+
   TextInputControl editor() {
     return editor;
   }

@@ -82,6 +82,11 @@ public abstract class WidgetView extends Region {
     }
   }
 
+  /** Whether a text control is open on the widget for typing. */
+  public boolean isEditing() {
+    return false;
+  }
+
   public boolean isLinked() {
     return linkedFrom != null;
   }
