@@ -66,7 +66,6 @@ public final class ImageViewer {
     view.setImage(it.image());
     double w = it.image().getWidth();
     double h = it.image().getHeight();
-    view.setFitWidth(0);
     caption.setText(it.caption() + "  \u00b7  " + (int) w + "\u00d7" + (int) h);
     folder.setDisable(it.file() == null);
     workflow.setDisable(it.file() == null);
