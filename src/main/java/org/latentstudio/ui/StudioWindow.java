@@ -294,6 +294,7 @@ public final class StudioWindow {
     progress.setId("run-progress");
     progress.setPrefWidth(220);
     progress.progressProperty().bind(runs.progressProperty());
+    progress.visibleProperty().bind(runs.busyProperty());
     Label text = new Label();
     text.setId("run-status");
     text.getStyleClass().add("run-stats");
@@ -582,8 +583,6 @@ public final class StudioWindow {
       updateCounts();
     };
     if (canvas.getWidth() > 0) {
-      canvas.applyCss();
-      canvas.layout();
       apply.run();
     } else {
       canvas.widthProperty().addListener(new javafx.beans.InvalidationListener() {

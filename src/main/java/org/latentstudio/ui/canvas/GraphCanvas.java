@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import javafx.animation.AnimationTimer;
 import javafx.animation.PauseTransition;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
@@ -140,10 +139,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private boolean spaceDown;
   private boolean spacePanned;
   private boolean redrawPending;
-  private final AnimationTimer redrawTimer = new AnimationTimer() {
-    @Override
-    public void handle(long now) {
-      stop();
+  /** Paints once per pulse, after animations and events and before layout and rendering. */
+  private final Runnable painter = () -> {
+    if (redrawPending) {
       redrawPending = false;
       paint();
     }
@@ -209,6 +207,15 @@ public final class GraphCanvas extends Region implements WidgetContext {
     addEventHandler(ContextMenuEvent.CONTEXT_MENU_REQUESTED, this::contextMenu);
     setOnDragOver(this::dragOver);
     setOnDragDropped(this::dragDropped);
+    sceneProperty().addListener((o, was, is) -> {
+      if (was != null) {
+        was.removePreLayoutPulseListener(painter);
+      }
+      if (is != null) {
+        is.addPreLayoutPulseListener(painter);
+        requestRedraw();
+      }
+    });
     widthProperty().addListener(o -> requestRedraw());
     heightProperty().addListener(o -> requestRedraw());
     sync(doc.graph());
@@ -239,7 +246,70 @@ public final class GraphCanvas extends Region implements WidgetContext {
     scale.setY(z);
     pan.setX(panX);
     pan.setY(panY);
-    requestRedraw();
+    updateDetail();
+    if (z != paintedZoom || !shiftPainted()) {
+      requestRedraw();
+    }
+  }
+
+  /**
+   * The back canvas is painted larger than the view by {@link #overscan} on every side, so a pan only moves the
+   * picture already painted; it is painted again when the pan leaves that margin or anything else changes.
+   */
+  private double overscanX;
+  private double overscanY;
+  private double paintedPanX;
+  private double paintedPanY;
+  private double paintedZoom = -1;
+
+  private boolean shiftPainted() {
+    if (redrawPending || paintedZoom < 0) {
+      return false;
+    }
+    double dx = pan.getX() - paintedPanX;
+    double dy = pan.getY() - paintedPanY;
+    if (Math.abs(dx) > overscanX || Math.abs(dy) > overscanY) {
+      return false;
+    }
+    back.setTranslateX(-overscanX + dx);
+    back.setTranslateY(-overscanY + dy);
+    return true;
+  }
+
+  /** Zoomed out further than this, nodes show only their frame and title (as ComfyUI's low-quality mode). */
+  public static final double DETAIL_ZOOM = 0.5;
+  private boolean detailWanted;
+
+  /**
+   * Gives the nodes in view their ports and widgets once the zoom makes them readable, and takes them away from
+   * every node when zoomed out. Nodes that leave the view keep theirs, so panning back costs nothing.
+   */
+  public void updateDetail() {
+    double w = getWidth();
+    double h = getHeight();
+    if (w <= 0 || h <= 0) {
+      return;
+    }
+    double z = zoom();
+    detailWanted = z >= (detailWanted ? DETAIL_ZOOM * 0.9 : DETAIL_ZOOM);
+    double margin = 150 / z;
+    Point2D tl = screenToWorld(Point2D.ZERO);
+    Point2D br = screenToWorld(new Point2D(w, h));
+    for (NodeView v : views.values()) {
+      if (!detailWanted) {
+        v.setDetailed(false);
+        continue;
+      }
+      if (v.isDetailed()) {
+        continue;
+      }
+      double x = v.getLayoutX();
+      double y = v.getLayoutY();
+      if (x + v.nodeWidth() >= tl.getX() - margin && x <= br.getX() + margin && y + v.nodeHeight() >= tl.getY() - margin
+          && y <= br.getY() + margin) {
+        v.setDetailed(true);
+      }
+    }
   }
 
   private static double clampZoom(double z) {
@@ -327,6 +397,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       linked.computeIfAbsent(l.to().node(), k -> new HashMap<>()).put(l.to().port(), from);
     }
     Set<NodeId> gone = new HashSet<>(views.keySet());
+    List<NodeView> added = new ArrayList<>();
     for (Node n : g.nodeList()) {
       gone.remove(n.id());
       NodeView v = views.get(n.id());
@@ -337,7 +408,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
         }
         v = createView(n);
         views.put(n.id(), v);
-        world.getChildren().add(v);
+        added.add(v);
         v.update(n, lf);
         v.setSelected(selection.contains(n.id()));
         NodeRunState rs = runStates.get(n.id());
@@ -348,12 +419,23 @@ public final class GraphCanvas extends Region implements WidgetContext {
         v.update(n, lf);
       }
     }
+    List<NodeView> removed = new ArrayList<>();
     for (NodeId id : gone) {
-      NodeView v = views.remove(id);
-      world.getChildren().remove(v);
+      removed.add(views.remove(id));
     }
+    if (!removed.isEmpty()) {
+      if (removed.size() > 50) {
+        Set<NodeView> drop = new HashSet<>(removed);
+        world.getChildren().removeIf(drop::contains);
+      } else {
+        world.getChildren().removeAll(removed);
+      }
+    }
+    world.getChildren().addAll(added);
     linkedFrom.clear();
     linkedFrom.putAll(linked);
+    wires = null;
+    updateDetail();
     selection.retainAll(g.nodes().keySet());
     if (before.groups().size() != g.groups().size()) {
       selectedGroups.removeIf(i -> i >= g.groups().size());
@@ -660,27 +742,38 @@ public final class GraphCanvas extends Region implements WidgetContext {
   public void requestRedraw() {
     if (!redrawPending) {
       redrawPending = true;
-      redrawTimer.start();
+      javafx.application.Platform.requestNextPulse();
     }
   }
 
-  /** Paints grid, groups and wires now. */
+  /** Paints grid, groups and wires now, over the view and its overscan margin. */
   public void paint() {
-    double w = getWidth();
-    double h = getHeight();
+    double vw = getWidth();
+    double vh = getHeight();
+    overscanX = Math.round(Math.max(120, vw * 0.25));
+    overscanY = Math.round(Math.max(120, vh * 0.25));
+    double w = vw + 2 * overscanX;
+    double h = vh + 2 * overscanY;
     if (back.getWidth() != w || back.getHeight() != h) {
       back.setWidth(w);
       back.setHeight(h);
     }
+    back.setTranslateX(-overscanX);
+    back.setTranslateY(-overscanY);
+    paintedPanX = pan.getX();
+    paintedPanY = pan.getY();
+    paintedZoom = zoom();
     GraphicsContext g = back.getGraphicsContext2D();
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.setFill(Palette.CANVAS);
     g.fillRect(0, 0, w, h);
-    paintGrid(g, w, h);
+    double ox = pan.getX() + overscanX;
+    double oy = pan.getY() + overscanY;
+    paintGrid(g, w, h, ox, oy);
     double z = zoom();
-    g.setTransform(z, 0, 0, z, pan.getX(), pan.getY());
-    Point2D tl = screenToWorld(Point2D.ZERO);
-    Point2D br = screenToWorld(new Point2D(w, h));
+    g.setTransform(z, 0, 0, z, ox, oy);
+    Point2D tl = screenToWorld(new Point2D(-overscanX, -overscanY));
+    Point2D br = screenToWorld(new Point2D(vw + overscanX, vh + overscanY));
     Rect view = new Rect(tl.getX(), tl.getY(), br.getX() - tl.getX(), br.getY() - tl.getY());
     paintGroups(g, view);
     paintWires(g, view);
@@ -689,32 +782,28 @@ public final class GraphCanvas extends Region implements WidgetContext {
     }
   }
 
-  private void paintGrid(GraphicsContext g, double w, double h) {
+  /** Grid lines as one-pixel rectangles: the software renderer fills those directly, with no path to rasterise. */
+  private void paintGrid(GraphicsContext g, double w, double h, double originX, double originY) {
     double z = zoom();
     double minor = 20 * z;
     if (minor < 6) {
       minor *= 5;
     }
     double major = minor * 5;
-    g.setLineWidth(1);
     for (int pass = 0; pass < 2; pass++) {
       double step = pass == 0 ? minor : major;
       if (step < 6) {
         continue;
       }
-      g.setStroke(pass == 0 ? Palette.GRID_MINOR : Palette.GRID_MAJOR);
-      double x0 = mod(pan.getX(), step);
-      double y0 = mod(pan.getY(), step);
-      g.beginPath();
+      g.setFill(pass == 0 ? Palette.GRID_MINOR : Palette.GRID_MAJOR);
+      double x0 = mod(originX, step);
+      double y0 = mod(originY, step);
       for (double x = x0; x < w; x += step) {
-        g.moveTo(Math.floor(x) + 0.5, 0);
-        g.lineTo(Math.floor(x) + 0.5, h);
+        g.fillRect(Math.floor(x), 0, 1, h);
       }
       for (double y = y0; y < h; y += step) {
-        g.moveTo(0, Math.floor(y) + 0.5);
-        g.lineTo(w, Math.floor(y) + 0.5);
+        g.fillRect(0, Math.floor(y), w, 1);
       }
-      g.stroke();
     }
   }
 
@@ -776,18 +865,51 @@ public final class GraphCanvas extends Region implements WidgetContext {
         && a.y() + a.height() > b.y();
   }
 
+  /** How one batch of wires is stroked. */
+  private record WireStyle(Color color, boolean hot, boolean dashed) {}
+
+  /** What a wire looks like, worked out once per graph change rather than every frame. */
+  private record WireInfo(Link link, NodeView from, NodeView to, Color color, boolean dashed) {}
+
+  private List<WireInfo> wires;
+
+  private List<WireInfo> wires() {
+    if (wires == null) {
+      List<WireInfo> out = new ArrayList<>(shown.links().size());
+      Map<PortRef, PortType> types = new HashMap<>();
+      for (Link l : shown.links()) {
+        NodeView from = views.get(l.from().node());
+        NodeView to = views.get(l.to().node());
+        if (from == null || to == null) {
+          continue;
+        }
+        PortType type = types.computeIfAbsent(l.from(), p -> validator.outputType(shown, p));
+        boolean valid = inputType(l.to()).accepts(type);
+        boolean dim = from.node().mode() != NodeMode.NORMAL || to.node().mode() != NodeMode.NORMAL;
+        Color c = valid ? Palette.of(type) : Palette.DANGER;
+        out.add(new WireInfo(l, from, to, dim ? c.deriveColor(0, 1, 1, 0.35) : c, !valid));
+      }
+      wires = out;
+    }
+    return wires;
+  }
+
+  /**
+   * Wires in view, batched by style so that each colour is one stroke: with hundreds of wires the software
+   * renderer then rasterises a handful of paths instead of one per wire.
+   */
   private void paintWires(GraphicsContext g, Rect view) {
     Link hidden = gesture instanceof WireGesture wg ? wg.detached : null;
     double z = zoom();
-    for (Link l : shown.links()) {
+    boolean lowDetail = z < DETAIL_ZOOM;
+    Map<WireStyle, List<double[]>> batches = new LinkedHashMap<>();
+    for (WireInfo wi : wires()) {
+      Link l = wi.link();
       if (l.equals(hidden)) {
         continue;
       }
-      NodeView from = views.get(l.from().node());
-      NodeView to = views.get(l.to().node());
-      if (from == null || to == null) {
-        continue;
-      }
+      NodeView from = wi.from();
+      NodeView to = wi.to();
       Point2D a = from.portPosition(l.from().port(), false);
       Point2D b = to.portPosition(l.to().port(), true);
       double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
@@ -798,22 +920,37 @@ public final class GraphCanvas extends Region implements WidgetContext {
       if (maxX < view.x() || minX > view.x() + view.width() || maxY < view.y() || minY > view.y() + view.height()) {
         continue;
       }
-      PortType type = validator.outputType(shown, l.from());
-      boolean valid = inputType(l.to()).accepts(type);
-      boolean dim = from.node().mode() != NodeMode.NORMAL || to.node().mode() != NodeMode.NORMAL;
-      boolean hot = selection.contains(l.from().node()) || selection.contains(l.to().node());
-      Color c = valid ? Palette.of(type) : Palette.DANGER;
-      g.setStroke(dim ? c.deriveColor(0, 1, 1, 0.35) : c);
-      g.setLineWidth((hot ? 3.5 : 2.5) * Math.max(1, 0.6 / z));
-      g.setLineDashes(valid ? null : new double[] {6, 4});
+      boolean hot = !selection.isEmpty() && (selection.contains(l.from().node()) || selection.contains(l.to().node()));
+      Color c = wi.color();
+      boolean valid = !wi.dashed();
+      batches.computeIfAbsent(new WireStyle(c, hot, !valid), k -> new ArrayList<>())
+          .add(new double[] {a.getX(), a.getY(), b.getX(), b.getY(), dx});
+    }
+    double width = 2.5 * Math.max(1, 0.6 / z);
+    for (Map.Entry<WireStyle, List<double[]>> e : batches.entrySet()) {
+      WireStyle st = e.getKey();
+      g.setStroke(st.color());
+      g.setLineWidth(st.hot() ? width * 1.4 : width);
+      g.setLineDashes(st.dashed() ? new double[] {6, 4} : null);
       g.beginPath();
-      g.moveTo(a.getX(), a.getY());
-      g.bezierCurveTo(a.getX() + dx, a.getY(), b.getX() - dx, b.getY(), b.getX(), b.getY());
+      for (double[] w : e.getValue()) {
+        g.moveTo(w[0], w[1]);
+        if (lowDetail) {
+          // zoomed out, a wire is three straight pieces: indistinguishable from the curve, much cheaper
+          g.lineTo(w[0] + w[4] * 0.5, w[1]);
+          g.lineTo(w[2] - w[4] * 0.5, w[3]);
+          g.lineTo(w[2], w[3]);
+        } else {
+          g.bezierCurveTo(w[0] + w[4], w[1], w[2] - w[4], w[3], w[2], w[3]);
+        }
+      }
       g.stroke();
-      if (z > 0.5) {
-        Point2D m = bezier(a, b, dx, 0.5);
-        g.setFill(dim ? c.deriveColor(0, 1, 1, 0.35) : c);
-        g.fillOval(m.getX() - 3.5, m.getY() - 3.5, 7, 7);
+      if (!lowDetail) {
+        g.setFill(st.color());
+        for (double[] w : e.getValue()) {
+          Point2D m = bezier(new Point2D(w[0], w[1]), new Point2D(w[2], w[3]), w[4], 0.5);
+          g.fillOval(m.getX() - 3.5, m.getY() - 3.5, 7, 7);
+        }
       }
     }
     g.setLineDashes(null);
@@ -845,13 +982,14 @@ public final class GraphCanvas extends Region implements WidgetContext {
           || worldPt.getY() > y + v.nodeHeight() + r) {
         continue;
       }
-      for (Circle dot : v.portDots()) {
-        double dx = x + dot.getCenterX() - worldPt.getX();
-        double dy = y + dot.getCenterY() - worldPt.getY();
+      for (PortHandle h : v.portHandles()) {
+        Point2D p = v.portPosition(h.port(), h.input());
+        double dx = p.getX() - worldPt.getX();
+        double dy = p.getY() - worldPt.getY();
         double d = dx * dx + dy * dy;
         if (d <= bestD) {
           bestD = d;
-          best = (PortHandle) dot.getUserData();
+          best = h;
         }
       }
     }
@@ -964,8 +1102,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
       if (n instanceof WidgetView) {
         return n;
       }
-      if (n instanceof NodeView) {
-        return n;
+      if (n instanceof NodeView v) {
+        return v.onTitle(v.sceneToLocal(e.getSceneX(), e.getSceneY()).getY()) ? NodeView.Role.TITLE : v;
       }
       if (n instanceof GraphCanvas) {
         return null;
@@ -1043,8 +1181,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
       return;
     }
     Object role = pickedRole(e);
-    if (role instanceof PortHandle ph) {
-      gesture = WireGesture.start(this, ph, wp);
+    PortHandle near = role instanceof PortHandle p ? p : role == NodeView.Role.RESIZE ? null : portAt(wp);
+    if (near != null) {
+      gesture = WireGesture.start(this, near, wp);
       e.consume();
       return;
     }
@@ -1558,9 +1697,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   @Override
   protected void layoutChildren() {
-    back.setWidth(getWidth());
-    back.setHeight(getHeight());
     overlay.resize(getWidth(), getHeight());
+    updateDetail();
     requestRedraw();
   }
 
@@ -1583,11 +1721,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
     @Override
     public void drag(Point2D screen, MouseEvent e) {
-      pan.setX(pan.getX() + screen.getX() - last.getX());
-      pan.setY(pan.getY() + screen.getY() - last.getY());
+      setView(zoom(), pan.getX() + screen.getX() - last.getX(), pan.getY() + screen.getY() - last.getY());
       last = screen;
       spacePanned = true;
-      requestRedraw();
     }
 
     @Override
@@ -1858,8 +1994,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     /** Dropping on a node's body picks its first port that fits, else its first port of that side. */
     private PortHandle bestPortOn(NodeView v) {
       PortHandle first = null;
-      for (Circle dot : v.portDots()) {
-        PortHandle h = (PortHandle) dot.getUserData();
+      for (PortHandle h : v.portHandles()) {
         if (h.input() != fromOutput()) {
           continue;
         }

@@ -120,12 +120,28 @@ public final class NodeLayout {
   }
 
   public Optional<Port> input(String name) {
-    return inputs.stream().filter(p -> p.name().equals(name)).findFirst();
+    return Optional.ofNullable(port(name, true));
   }
 
   public Optional<Port> output(String name) {
-    return outputs.stream().filter(p -> p.name().equals(name)).findFirst();
+    return Optional.ofNullable(port(name, false));
   }
+
+  /** The port by name, or null; wires look ports up every frame, so this is a map. */
+  public Port port(String name, boolean input) {
+    if (byName == null) {
+      byName = new java.util.HashMap<>();
+      for (Port p : inputs) {
+        byName.put("i" + p.name(), p);
+      }
+      for (Port p : outputs) {
+        byName.put("o" + p.name(), p);
+      }
+    }
+    return byName.get((input ? "i" : "o") + name);
+  }
+
+  private java.util.Map<String, Port> byName;
 
   public double width() {
     return width;

@@ -45,12 +45,16 @@ public final class NodeView extends Region {
   private Node node;
   private NodeLayout layout;
 
-  private final Region header = new Region();
   private final Text title = new Text();
-  private final Text badge = new Text();
-  private final Region progress = new Region();
+  private Text badge;
+  private Region progress;
   private final Region grip = new Region();
   private final List<Circle> portDots = new ArrayList<>();
+  private final List<javafx.scene.Node> detail = new ArrayList<>();
+  private List<PortHandle> handles;
+  private boolean detailBuilt;
+  private boolean detailed;
+  private Map<String, String> linked = Map.of();
   private final List<Text> portLabels = new ArrayList<>();
   private final Map<String, WidgetView> widgets = new HashMap<>();
   private Text resultText;
@@ -67,24 +71,13 @@ public final class NodeView extends Region {
     this.ctx = ctx;
     this.node = node;
     getStyleClass().add("node-view");
-    header.getStyleClass().add("node-header");
-    header.setManaged(false);
     title.getStyleClass().add("node-title");
     title.setTextOrigin(VPos.CENTER);
     title.setManaged(false);
-    badge.getStyleClass().add("node-badge");
-    badge.setTextOrigin(VPos.CENTER);
-    badge.setManaged(false);
-    progress.getStyleClass().add("node-progress");
-    progress.setManaged(false);
-    progress.setVisible(false);
+    title.setMouseTransparent(true);
     grip.getStyleClass().add("resize-grip");
     grip.setManaged(false);
     grip.setUserData(Role.RESIZE);
-    header.setUserData(Role.TITLE);
-    title.setUserData(Role.TITLE);
-    title.setMouseTransparent(true);
-    badge.setMouseTransparent(true);
     pseudoClassStateChanged(MISSING, missing);
     this.layout = NodeLayout.of(schema, node);
     if (layout.isReroute()) {
@@ -93,7 +86,9 @@ public final class NodeView extends Region {
     if (layout.isNote()) {
       getStyleClass().add("note");
     }
-    build();
+    if (!layout.isReroute()) {
+      getChildren().add(title);
+    }
     setCache(true);
     applyNode(node, Map.of());
   }
@@ -101,19 +96,74 @@ public final class NodeView extends Region {
   /** What a part of the node does when pressed; the canvas reads it from the picked shape. */
   public enum Role { TITLE, RESIZE }
 
-  private void build() {
-    getChildren().clear();
+  /**
+   * Shows or hides the ports and widgets. Far from the view or zoomed out, a node is only its frame and
+   * title, which keeps big graphs quick to open and to pan; the canvas switches detail on for nodes in view.
+   */
+  public void setDetailed(boolean on) {
+    if (on == detailed) {
+      return;
+    }
+    detailed = on;
+    if (on) {
+      if (!detailBuilt) {
+        buildDetail();
+      }
+      getChildren().addAll(baseCount(), detail);
+      applyWidgets();
+    } else {
+      getChildren().removeAll(detail);
+    }
+    requestLayout();
+  }
+
+  public boolean isDetailed() {
+    return detailed;
+  }
+
+  /** The title, badge and progress bar come first; ports and widgets go after them. */
+  private int baseCount() {
+    int n = layout.isReroute() ? 0 : 1;
+    if (badge != null) {
+      n++;
+    }
+    if (progress != null) {
+      n++;
+    }
+    return Math.min(n, getChildren().size());
+  }
+
+  private void ensureBadge() {
+    if (badge == null && !layout.isReroute()) {
+      badge = new Text();
+      badge.getStyleClass().add("node-badge");
+      badge.setTextOrigin(VPos.CENTER);
+      badge.setManaged(false);
+      badge.setMouseTransparent(true);
+      progress = new Region();
+      progress.getStyleClass().add("node-progress");
+      progress.setManaged(false);
+      progress.setMouseTransparent(true);
+      progress.setVisible(false);
+      getChildren().addAll(1, List.of(badge, progress));
+    }
+  }
+
+  /** Whether a point in this node's coordinates lies on its title bar. */
+  public boolean onTitle(double localY) {
+    return localY <= NodeLayout.TITLE_H;
+  }
+
+  private void buildDetail() {
+    detail.clear();
     portDots.clear();
     portLabels.clear();
     widgets.clear();
-    if (!layout.isReroute()) {
-      getChildren().addAll(header, title, badge, progress);
-    }
     for (NodeLayout.WidgetRow row : layout.widgets()) {
       WidgetView w = WidgetView.create(row.spec(), ctx);
       w.setManaged(false);
       widgets.put(row.spec().name(), w);
-      getChildren().add(w);
+      detail.add(w);
     }
     for (NodeLayout.Port p : layout.inputs()) {
       addPort(p);
@@ -122,12 +172,38 @@ public final class NodeView extends Region {
       addPort(p);
     }
     if (!layout.isReroute()) {
-      getChildren().add(grip);
+      detail.add(grip);
     }
-    resultText = null;
-    resultImage = null;
-    errorText = null;
-    errorBox = null;
+    detailBuilt = true;
+  }
+
+  /** Builds the ports and widgets again after the layout changed (a resize). */
+  private void rebuildDetail() {
+    if (!detailBuilt) {
+      return;
+    }
+    if (detailed) {
+      getChildren().removeAll(detail);
+    }
+    buildDetail();
+    if (detailed) {
+      getChildren().addAll(baseCount(), detail);
+    }
+  }
+
+  /** The ports of this node, whether or not their dots are shown. */
+  public List<PortHandle> portHandles() {
+    if (handles == null) {
+      List<PortHandle> out = new ArrayList<>();
+      for (NodeLayout.Port p : layout.inputs()) {
+        out.add(new PortHandle(node.id(), p.name(), true, p.type()));
+      }
+      for (NodeLayout.Port p : layout.outputs()) {
+        out.add(new PortHandle(node.id(), p.name(), false, p.type()));
+      }
+      handles = List.copyOf(out);
+    }
+    return handles;
   }
 
   private void addPort(NodeLayout.Port p) {
@@ -145,10 +221,10 @@ public final class NodeView extends Region {
       label.setMouseTransparent(true);
       label.setUserData(p);
       portLabels.add(label);
-      getChildren().add(label);
+      detail.add(label);
     }
     portDots.add(dot);
-    getChildren().add(dot);
+    detail.add(dot);
   }
 
   public Node node() {
@@ -189,15 +265,8 @@ public final class NodeView extends Region {
     node = n;
     if (!old.size().equals(n.size())) {
       layout = NodeLayout.of(schema, n);
-      if (layout.inputs().size() + layout.outputs().size() != portDots.size()) {
-        build();
-      }
-      for (Circle dot : portDots) {
-        PortHandle h = (PortHandle) dot.getUserData();
-        NodeLayout.Port p = (h.input() ? layout.input(h.port()) : layout.output(h.port())).orElseThrow();
-        dot.setCenterX(p.x());
-        dot.setCenterY(p.y());
-      }
+      handles = null;
+      rebuildDetail();
     }
     applyNode(n, linkedFrom);
   }
@@ -208,11 +277,18 @@ public final class NodeView extends Region {
     title.setText(fullTitle);
     pseudoClassStateChanged(MUTED, n.mode() == NodeMode.MUTED);
     pseudoClassStateChanged(BYPASSED, n.mode() == NodeMode.BYPASSED);
-    for (Map.Entry<String, WidgetView> e : widgets.entrySet()) {
-      InputSpec spec = e.getValue().spec();
-      e.getValue().update(n, WidgetValues.effective(n, spec), linkedFrom.get(e.getKey()));
+    linked = linkedFrom;
+    if (detailed) {
+      applyWidgets();
     }
     requestLayout();
+  }
+
+  private void applyWidgets() {
+    for (Map.Entry<String, WidgetView> e : widgets.entrySet()) {
+      InputSpec spec = e.getValue().spec();
+      e.getValue().update(node, WidgetValues.effective(node, spec), linked.get(e.getKey()));
+    }
   }
 
   public void setSelected(boolean selected) {
@@ -233,6 +309,10 @@ public final class NodeView extends Region {
     pseudoClassStateChanged(CACHED, s.phase() == NodeRunState.Phase.CACHED);
     pseudoClassStateChanged(DONE, s.phase() == NodeRunState.Phase.DONE);
     pseudoClassStateChanged(FAILED, s.phase() == NodeRunState.Phase.FAILED);
+    ensureBadge();
+    if (badge == null) {
+      return;
+    }
     progress.setVisible(s.phase() == NodeRunState.Phase.RUNNING);
     badge.setText(switch (s.phase()) {
       case IDLE -> "";
@@ -251,7 +331,7 @@ public final class NodeView extends Region {
   }
 
   public String badgeText() {
-    return badge.getText();
+    return badge == null ? "" : badge.getText();
   }
 
   public String errorMessage() {
@@ -328,14 +408,14 @@ public final class NodeView extends Region {
   public Point2D portPosition(String port, boolean input) {
     double x = getLayoutX() + getTranslateX();
     double y = getLayoutY() + getTranslateY();
-    var p = input ? layout.input(port) : layout.output(port);
-    if (p.isPresent()) {
-      return new Point2D(x + p.get().x(), y + p.get().y());
+    NodeLayout.Port p = layout.port(port, input);
+    if (p != null) {
+      return new Point2D(x + p.x(), y + p.y());
     }
     return new Point2D(x + (input ? 0 : layout.width()), y + NodeLayout.TITLE_H / 2);
   }
 
-  /** The dots of this node, for hit tests. */
+  /** The dots of this node while its detail shows. */
   public List<Circle> portDots() {
     return portDots;
   }
@@ -387,18 +467,21 @@ public final class NodeView extends Region {
     double w = layout.width();
     double y = layout.height();
     if (!layout.isReroute()) {
-      header.resizeRelocate(0, 0, w, NodeLayout.TITLE_H);
-      title.relocate(10, 0);
+      title.setLayoutX(10);
       title.setLayoutY(NodeLayout.TITLE_H / 2);
-      double bw = badge.getLayoutBounds().getWidth();
-      badge.setLayoutX(w - 10 - bw);
-      badge.setLayoutY(NodeLayout.TITLE_H / 2);
+      double bw = badge == null ? 0 : badge.getLayoutBounds().getWidth();
+      if (badge != null) {
+        badge.setLayoutX(w - 10 - bw);
+        badge.setLayoutY(NodeLayout.TITLE_H / 2);
+      }
       double maxTitle = w - 20 - (bw > 0 ? bw + 8 : 0);
       title.setText(fullTitle);
       if (title.getLayoutBounds().getWidth() > maxTitle) {
         clipTitle(maxTitle);
       }
-      progress.resizeRelocate(0, NodeLayout.TITLE_H - 3, w * runState.fraction(), 3);
+      if (progress != null) {
+        progress.resizeRelocate(0, NodeLayout.TITLE_H - 3, w * runState.fraction(), 3);
+      }
     }
     for (NodeLayout.WidgetRow row : layout.widgets()) {
       WidgetView wv = widgets.get(row.spec().name());
