@@ -3,12 +3,11 @@ package org.latentstudio.ui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import javafx.application.Application;
 import javafx.stage.Stage;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
-import org.latentstudio.ui.models.FolderModelCatalog;
+import org.latentstudio.ui.models.LibraryModelCatalog;
 
 /** The studio application: the window with the real executor, the user's folders and real dialogs. */
 public final class StudioApp extends Application {
@@ -24,8 +23,7 @@ public final class StudioApp extends Application {
   public static StudioConfig defaultConfig(AppContext context, Application app) {
     Path user = AppPaths.userDir();
     Path output = user.resolve("output");
-    FolderModelCatalog models = new FolderModelCatalog(List.of(user.resolve("models"),
-        AppPaths.home().resolve("assets").resolve("models")));
+    LibraryModelCatalog models = new LibraryModelCatalog(context.models());
     return new StudioConfig(context.registry(), context.executor(), user, output, AppPaths.defaultWorkflow(), models,
         FxDialogs::new, new SystemDesktop(app), 30, true);
   }

@@ -138,7 +138,9 @@ public final class StudioWindow {
     runs.setOnFinished(this::runFinished);
 
     library = new NodeLibrary(cfg.registry(), canvas.nodeSearch(), s -> canvas.addNode(s, canvas.viewCenter()));
-    modelsPanel = new ModelsPanel(cfg.models(), "~/.latentstudio/models or assets/models", this::addModel);
+    String folders = cfg.models().folders().isEmpty() ? "the models folders"
+        : String.join(" or ", cfg.models().folders().stream().map(Path::toString).toList());
+    modelsPanel = new ModelsPanel(cfg.models(), folders, this::addModel);
     gallery = new GalleryStrip(runs, cfg.desktop(), this::viewImage, this::openPath);
     queuePanel = new QueuePanel(runs);
     problemsPanel = new ProblemsPanel(runs, this::reveal);

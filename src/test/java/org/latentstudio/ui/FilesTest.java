@@ -122,8 +122,10 @@ class FilesTest extends StudioTestBase {
   void droppingAPngWithAWorkflowLoadsIt() throws Exception {
     Graph inside = CanvasEditingTest.twoNumbers();
     Path png = tmp.resolve("picture.png");
-    PngText.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB),
-        Map.of("workflow", codec.write(Workflow.of(inside)), "prompt", "{}"), png);
+    try (var out = Files.newOutputStream(png)) {
+      PngText.write(new org.latentstudio.image.RgbImage(32, 32, new byte[32 * 32 * 3]),
+          Map.of("workflow", codec.write(Workflow.of(inside)), "prompt", "{}"), out);
+    }
     fx(() -> studio.openDropped(List.of(png)));
     waitUntil("loaded", () -> studio.document().graph().equals(inside));
     assertTrue(title().contains("from picture.png"), title());

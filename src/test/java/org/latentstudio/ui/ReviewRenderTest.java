@@ -21,6 +21,15 @@ import org.testfx.util.WaitForAsyncUtils;
 class ReviewRenderTest extends StudioTestBase {
   static final Path OUT = Path.of("target", "ui-review");
 
+  /** The review pictures show the window at a common desktop size, larger than the headless test screen. */
+  static void reviewSize(StudioWindow studio) {
+    fx(() -> {
+      studio.stage().setWidth(1600);
+      studio.stage().setHeight(1000);
+    });
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
   static Path snapshot(StudioWindow studio, String name) throws Exception {
     WritableImage img = fx(() -> studio.stage().getScene().snapshot(null));
     BufferedImage b = SwingFXUtils.fromFXImage(img, null);
@@ -51,6 +60,7 @@ class ReviewRenderTest extends StudioTestBase {
 
   @Test
   void rendersTheDemoGraph() throws Exception {
+    reviewSize(studio);
     load(DemoGraphs.sample());
     fx(() -> canvas().fitToView());
     WaitForAsyncUtils.waitForFxEvents();
@@ -63,6 +73,7 @@ class ReviewRenderTest extends StudioTestBase {
     Path def = AppPaths.defaultWorkflow();
     assumeTrue(Files.isRegularFile(def), "graphs/txt2img.json is not on this branch yet (the pipeline issue adds it)");
     var wf = new WorkflowCodec().read(def);
+    reviewSize(studio);
     fx(() -> {
       studio.document().load(wf, null, true);
       canvas().fitToView();

@@ -130,7 +130,9 @@ public final class StudioTestNodes {
         file = dir.resolve(in.get(PREFIX) + "_" + String.format("%05d", s.count() + 1) + ".png");
       }
       try {
-        PngText.write(img.toBufferedImage(), Map.of("workflow", ctx.workflowJson()), file);
+        try (var out = Files.newOutputStream(file)) {
+          PngText.write(img, Map.of("workflow", ctx.workflowJson()), out);
+        }
       } catch (IOException e) {
         throw new NodeException("cannot write " + file + ": " + e.getMessage(), e);
       }

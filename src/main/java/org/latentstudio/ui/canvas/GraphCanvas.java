@@ -278,6 +278,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Zoomed out further than this, nodes show only their frame and title (as ComfyUI's low-quality mode). */
   public static final double DETAIL_ZOOM = 0.5;
+
+  /** Graphs up to this many nodes always show full detail. */
+  public static final int SMALL_GRAPH = 80;
   private boolean detailWanted;
 
   /**
@@ -291,7 +294,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
       return;
     }
     double z = zoom();
-    detailWanted = z >= (detailWanted ? DETAIL_ZOOM * 0.9 : DETAIL_ZOOM);
+    // a small graph is cheap at any zoom: it keeps its detail, so its structure stays readable when fitted
+    detailWanted = views.size() <= SMALL_GRAPH || z >= (detailWanted ? DETAIL_ZOOM * 0.9 : DETAIL_ZOOM);
     double margin = 150 / z;
     Point2D tl = screenToWorld(Point2D.ZERO);
     Point2D br = screenToWorld(new Point2D(w, h));
@@ -901,7 +905,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private void paintWires(GraphicsContext g, Rect view) {
     Link hidden = gesture instanceof WireGesture wg ? wg.detached : null;
     double z = zoom();
-    boolean lowDetail = z < DETAIL_ZOOM;
+    // many wires far out are drawn as three straight pieces: indistinguishable from curves at that size
+    boolean lowDetail = z < DETAIL_ZOOM && shown.links().size() > 150;
     Map<WireStyle, List<double[]>> batches = new LinkedHashMap<>();
     for (WireInfo wi : wires()) {
       Link l = wi.link();
@@ -936,7 +941,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
       for (double[] w : e.getValue()) {
         g.moveTo(w[0], w[1]);
         if (lowDetail) {
-          // zoomed out, a wire is three straight pieces: indistinguishable from the curve, much cheaper
           g.lineTo(w[0] + w[4] * 0.5, w[1]);
           g.lineTo(w[2] - w[4] * 0.5, w[3]);
           g.lineTo(w[2], w[3]);
@@ -945,7 +949,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
         }
       }
       g.stroke();
-      if (!lowDetail) {
+      if (z > 0.45) {
         g.setFill(st.color());
         for (double[] w : e.getValue()) {
           Point2D m = bezier(new Point2D(w[0], w[1]), new Point2D(w[2], w[3]), w[4], 0.5);
