@@ -124,7 +124,10 @@ public final class NodeSearch {
     return Math.max(1, score);
   }
 
-  /** Indices where words begin: after spaces, '_', '/', '-', and at upper-case humps (KSampler: K, S). */
+  /**
+   * Indices where words begin: after spaces, '_', '/', '-', at upper-case humps, and where an acronym gives way to
+   * a word (KSampler: K, S; CLIPTextEncode: C, T, E).
+   */
   static List<Integer> wordStarts(String text) {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < text.length(); i++) {
@@ -137,7 +140,9 @@ public final class NodeSearch {
         continue;
       }
       char p = text.charAt(i - 1);
+      boolean nextLower = i + 1 < text.length() && Character.isLowerCase(text.charAt(i + 1));
       if (!Character.isLetterOrDigit(p) || (Character.isUpperCase(c) && Character.isLowerCase(p))
+          || (Character.isUpperCase(c) && Character.isUpperCase(p) && nextLower)
           || (Character.isDigit(c) && !Character.isDigit(p))) {
         out.add(i);
       }
