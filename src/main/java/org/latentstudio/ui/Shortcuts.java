@@ -39,6 +39,8 @@ public final class Shortcuts {
       new Shortcut("Canvas", "Drag from a port", "Draw a wire; drop on empty canvas to add a node that fits"),
       new Shortcut("Canvas", "Drag from a connected input", "Move the wire to another input, or drop to remove"),
       new Shortcut("Canvas", "Double-click a wire", "Insert a reroute dot"),
+      new Shortcut("Canvas", "Click a wire's middle dot", "Delete the wire or insert a reroute"),
+      new Shortcut("Canvas", "Right-click", "Menus for nodes, wires, groups and the canvas"),
       new Shortcut("Canvas", "Double-click a title", "Rename the node or group"),
       new Shortcut("Canvas", "Escape", "Cancel the gesture, close the search, clear the selection"),
       new Shortcut("Widgets", "Drag a number sideways (Shift: fine)", "Change it; click the arrows to step"),

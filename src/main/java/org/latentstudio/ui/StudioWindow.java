@@ -170,7 +170,8 @@ public final class StudioWindow {
 
     BorderPane root = new BorderPane(main, new VBox(menuBar(), toolBar()), null, statusBar(), null);
     root.setId("studio-root");
-    Scene scene = new Scene(root, 1440, 900);
+    javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+    Scene scene = new Scene(root, Math.min(1440, screen.getWidth() - 40), Math.min(900, screen.getHeight() - 60));
     Theme.apply(scene);
     stage.setScene(scene);
     stage.setMinWidth(800);
@@ -356,12 +357,16 @@ public final class StudioWindow {
     if (!cfg.notifications() || !stage.isShowing()) {
       return;
     }
-    Notifications n = Notifications.create().owner(stage).title(title).text(text)
-        .hideAfter(Duration.seconds(error ? 8 : 3)).position(Pos.BOTTOM_RIGHT);
-    if (error) {
-      n.showError();
-    } else {
-      n.showInformation();
+    try {
+      Notifications n = Notifications.create().owner(stage).title(title).text(text)
+          .hideAfter(Duration.seconds(error ? 8 : 3)).position(Pos.BOTTOM_RIGHT);
+      if (error) {
+        n.showError();
+      } else {
+        n.showInformation();
+      }
+    } catch (RuntimeException e) {
+      // a pop-up that cannot show is not worth more than the status line above
     }
   }
 
@@ -418,6 +423,12 @@ public final class StudioWindow {
     }
     runs.cancelAll();
     background.shutdown();
+    try {
+      // a recovery write still under way must not land after the discard and be offered at the next start
+      background.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     recovery.discard();
   }
 

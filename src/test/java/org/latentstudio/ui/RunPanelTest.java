@@ -156,6 +156,21 @@ class RunPanelTest extends StudioTestBase {
   }
 
   @Test
+  void notificationsPopUpWithoutDisturbingTheRun() {
+    fx(() -> {
+      studio.document().load(org.latentstudio.io.Workflow.of(Graph.empty()), null, true);
+      studio.stage().close();
+    });
+    studio = openWindow(new StudioConfig(nodes.registry(), executor, tmp.resolve("user"), tmp.resolve("output"), null,
+        models(), w -> dialogs, desktop, 0, true));
+    load(pipeline(2, 1));
+    fx(() -> studio.run());
+    waitUntil("the run", () -> studio.runs().entries().get(0).isFinished());
+    assertEquals(RunEntry.Status.SUCCEEDED, fx(() -> studio.runs().entries().get(0).status()));
+    assertTrue(studio.statusText().contains("finished"), studio.statusText());
+  }
+
+  @Test
   void theSeedControlMenuSetsFixed() {
     load(Graph.empty().withNode(DemoGraphs.node("sampler", "TestSampler", 40, 40, 280, 0,
         Map.of("seed", 5L, "steps", 1L))));
