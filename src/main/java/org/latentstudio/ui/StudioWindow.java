@@ -296,6 +296,7 @@ public final class StudioWindow {
     ProgressBar progress = new ProgressBar();
     progress.setId("run-progress");
     progress.setPrefWidth(220);
+    progress.setMinWidth(220);
     progress.progressProperty().bind(runs.progressProperty());
     progress.visibleProperty().bind(runs.busyProperty());
     Label text = new Label();
@@ -725,7 +726,8 @@ public final class StudioWindow {
 
   // ---------------------------------------------------------------- help
 
-  private void showShortcuts() {
+  /** Help → Keyboard Shortcuts: a window listing {@link Shortcuts#ALL}. */
+  public Stage showShortcuts() {
     GridPane grid = new GridPane();
     grid.setHgap(16);
     grid.setVgap(6);
@@ -741,18 +743,28 @@ public final class StudioWindow {
       }
       Label keys = new Label(s.keys());
       keys.getStyleClass().add("shortcut-key");
+      Label action = new Label(s.action());
+      action.setWrapText(true);
       grid.add(keys, 0, row);
-      grid.add(new Label(s.action()), 1, row++);
+      grid.add(action, 1, row++);
     }
+    javafx.scene.layout.ColumnConstraints keysColumn = new javafx.scene.layout.ColumnConstraints();
+    keysColumn.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    javafx.scene.layout.ColumnConstraints actionColumn = new javafx.scene.layout.ColumnConstraints();
+    actionColumn.setHgrow(Priority.ALWAYS);
+    grid.getColumnConstraints().setAll(keysColumn, actionColumn);
+    grid.getStyleClass().add("shortcuts");
     javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(grid);
     scroll.setFitToWidth(true);
+    scroll.getStyleClass().add("shortcuts");
     Stage help = new Stage();
     help.initOwner(stage);
     help.setTitle("Keyboard Shortcuts \u2014 " + TITLE);
-    Scene scene = new Scene(scroll, 640, 720);
+    Scene scene = new Scene(scroll, 760, 720);
     Theme.apply(scene);
     help.setScene(scene);
     help.show();
+    return help;
   }
 
   private void showAbout() {

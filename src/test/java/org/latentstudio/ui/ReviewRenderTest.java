@@ -69,6 +69,18 @@ class ReviewRenderTest extends StudioTestBase {
   }
 
   @Test
+  void rendersTheShortcutsWindow() throws Exception {
+    javafx.stage.Stage help = fx(() -> studio.showShortcuts());
+    WaitForAsyncUtils.waitForFxEvents();
+    WritableImage img = fx(() -> help.getScene().snapshot(null));
+    BufferedImage b = SwingFXUtils.fromFXImage(img, null);
+    Files.createDirectories(OUT);
+    ImageIO.write(b, "png", OUT.resolve("shortcuts.png").toFile());
+    fx(help::close);
+    assertTrue(b.getWidth() > 300);
+  }
+
+  @Test
   void rendersTheDefaultGraph() throws Exception {
     Path def = AppPaths.defaultWorkflow();
     assumeTrue(Files.isRegularFile(def), "graphs/txt2img.json is not on this branch yet (the pipeline issue adds it)");

@@ -37,10 +37,13 @@ public final class PropertiesPanel extends VBox {
   private final Label heading = new Label("Nothing selected");
   private NodeId shown;
   private boolean applying;
+  /** Held here: a binding that only listeners refer to is collected and falls silent. */
+  private final ObservableValue<NodeId> selected;
 
   public PropertiesPanel(Document doc, NodeCatalog catalog, ObservableValue<NodeId> selected) {
     this.doc = doc;
     this.catalog = catalog;
+    this.selected = selected;
     getStyleClass().add("side-panel");
     setSpacing(4);
     setPadding(new Insets(6));
@@ -59,7 +62,7 @@ public final class PropertiesPanel extends VBox {
     });
     VBox.setVgrow(sheet, Priority.ALWAYS);
     getChildren().addAll(heading, sheet);
-    selected.addListener((o, was, is) -> show(is));
+    this.selected.addListener((o, was, is) -> show(is));
     doc.graphProperty().addListener((o, was, is) -> {
       if (!applying && shown != null && (!is.contains(shown) || !is.require(shown).equals(was.node(shown).orElse(null)))) {
         show(is.contains(shown) ? shown : null);
