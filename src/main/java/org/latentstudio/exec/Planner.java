@@ -58,6 +58,8 @@ public final class Planner {
       Node node = graph.require(queue.poll());
       Optional<NodeSchema> schema = registry.schema(node.type());
       if (schema.isEmpty()) {
+        // needed but of an unknown type: keep it in the plan's reach so its problem stops the run
+        sources.put(node.id(), Map.of());
         continue;
       }
       Map<String, InputSource> in = new LinkedHashMap<>();

@@ -209,4 +209,25 @@ class CanvasEditingTest extends StudioTestBase {
     assertTrue(graph().links().contains(new Link(new PortRef(dot.id(), "output"), PortRef.of("math", "a"))));
     assertNotNull(view(dot.id().value()));
   }
+
+  @Test
+  void aNodeOfAnUnknownTypeShowsAsMissingKeepsItsWiresAndIsReported() {
+    Graph g = twoNumbers()
+        .withNode(DemoGraphs.node("alien", "FancyUpscaler", 420, 300, 240, 0, Map.of("factor", 2L)))
+        .withNode(DemoGraphs.node("show", "ShowValue", 720, 300, 220, 0, Map.of()))
+        .withLink(Link.of("num", "INT", "alien", "factor"))
+        .withLink(Link.of("alien", "IMAGE", "show", "value"));
+    load(g);
+    assertTrue(fx(() -> view("alien").isMissing()));
+    assertTrue(fx(() -> view("alien").getPseudoClassStates().toString()).contains("missing"));
+    assertEquals("Unknown: FancyUpscaler", fx(() -> view("alien").node().titleOr("Unknown: FancyUpscaler")));
+    // its wire still ends on it
+    Point2D end = fx(() -> view("alien").portPosition("factor", true));
+    assertEquals(420, end.getX(), 1e-9);
+    fx(() -> studio.run());
+    waitUntil("the refusal", () -> studio.runs().entries().get(0).isFinished());
+    assertTrue(fx(() -> view("alien").errorMessage()).contains("unknown node type 'FancyUpscaler'"));
+    // saving keeps it as it was: nothing is lost by opening a workflow from a newer studio
+    assertEquals(g, graph());
+  }
 }
