@@ -176,6 +176,7 @@ public final class StudioWindow {
     stage.setScene(scene);
     stage.setMinWidth(800);
     stage.setMinHeight(560);
+    restoreWindow(screen);
     stage.titleProperty().bind(Bindings.createStringBinding(this::title, doc.dirtyProperty(), doc.fileProperty(),
         importedName));
     stage.setOnCloseRequest(e -> {
@@ -414,11 +415,33 @@ public final class StudioWindow {
     }
   }
 
+  private Path windowFile() {
+    return cfg.userDir().resolve("window.json");
+  }
+
+  /** Opens where the studio was closed, if that place is still on a screen. */
+  private void restoreWindow(javafx.geometry.Rectangle2D screen) {
+    org.latentstudio.ui.files.WindowState.load(windowFile()).ifPresent(w -> {
+      boolean visible = !javafx.stage.Screen.getScreensForRectangle(w.x(), w.y(), w.width(), w.height()).isEmpty();
+      if (visible) {
+        stage.setX(w.x());
+        stage.setY(w.y());
+      }
+      stage.setWidth(Math.min(w.width(), screen.getWidth()));
+      stage.setHeight(Math.min(w.height(), screen.getHeight()));
+      stage.setMaximized(w.maximized());
+    });
+  }
+
   private void shutdown() {
     if (closed) {
       return;
     }
     closed = true;
+    if (stage.isShowing()) {
+      new org.latentstudio.ui.files.WindowState(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
+          stage.isMaximized()).save(windowFile());
+    }
     if (autosave != null) {
       autosave.stop();
     }

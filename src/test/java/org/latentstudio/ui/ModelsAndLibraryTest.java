@@ -53,7 +53,6 @@ class ModelsAndLibraryTest extends StudioTestBase {
   void aModelMakesItsLoaderNodeWithTheModelChosen() {
     load(Graph.empty());
     assertEquals(2, fx(() -> studio.modelsPanel().list().getItems().size()));
-    robot.clickOn("#models-list"); // bring the tab's list up
     fx(() -> studio.modelsPanel().list().getSelectionModel().select(0));
     // what a drop of the model on the canvas does
     fx(() -> canvas().addLoaderFor("checkpoint", "shapes", new javafx.geometry.Point2D(100, 100)));
@@ -73,7 +72,10 @@ class ModelsAndLibraryTest extends StudioTestBase {
         java.util.Map.of("ckpt_name", ""))));
     var w = fx(() -> view("l").widget("ckpt_name"));
     robot.clickOn(w);
-    robot.clickOn("shapes");
+    // the entry in the pop-up menu (the Models tab lists "shapes" too)
+    javafx.scene.Node item = robot.lookup(n -> n instanceof javafx.scene.control.Labeled l
+        && "shapes".equals(l.getText()) && n.getScene() != studio.stage().getScene()).query();
+    robot.clickOn(item);
     waitUntil("the choice", () -> "shapes".equals(studio.document().graph().require(id("l")).widgets().get("ckpt_name")));
   }
 

@@ -199,7 +199,10 @@ public final class GraphCanvas extends Region implements WidgetContext {
     addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
     addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
     addEventHandler(MouseEvent.MOUSE_CLICKED, this::clicked);
-    addEventFilter(MouseEvent.MOUSE_MOVED, e -> lastMouse = new Point2D(e.getX(), e.getY()));
+    addEventFilter(MouseEvent.MOUSE_MOVED, e -> {
+      lastMouse = new Point2D(e.getX(), e.getY());
+      hoverPort(lastMouse);
+    });
     addEventFilter(MouseEvent.MOUSE_DRAGGED, e -> lastMouse = new Point2D(e.getX(), e.getY()));
     addEventHandler(ScrollEvent.SCROLL, this::scrolled);
     addEventHandler(KeyEvent.KEY_PRESSED, this::keyPressed);
@@ -1653,8 +1656,29 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   // ---------------------------------------------------------------- messages
 
+  private PortHandle hovered;
+
+  /** Over a port, its name and type show by the pointer, so a port's type never has to be guessed. */
+  private void hoverPort(Point2D screen) {
+    PortHandle p = gesture == null && zoom() >= 0.3 ? portAt(screenToWorld(screen)) : null;
+    if (java.util.Objects.equals(p, hovered)) {
+      return;
+    }
+    hovered = p;
+    if (p == null) {
+      if (hint.getStyleClass().contains("info")) {
+        hint.setVisible(false);
+      }
+      return;
+    }
+    PortType t = p.input() ? p.type() : validator.outputType(shown, p.ref());
+    showHint(p.port() + ": " + t, screen);
+    hint.getStyleClass().add("info");
+  }
+
   /** A short message next to the pointer (a refused wire), and in the status bar. */
   public void showHint(String text, Point2D screenAt) {
+    hint.getStyleClass().remove("info");
     hint.setText(text);
     hint.applyCss();
     hint.autosize();
