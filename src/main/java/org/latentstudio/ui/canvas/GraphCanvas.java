@@ -52,7 +52,6 @@ import javafx.scene.transform.Translate;
 import javafx.util.Duration;
 import org.latentstudio.edit.AddGroup;
 import org.latentstudio.edit.AddNodes;
-import org.latentstudio.edit.Command;
 import org.latentstudio.edit.Composite;
 import org.latentstudio.edit.Connect;
 import org.latentstudio.edit.Disconnect;
@@ -2150,10 +2149,5 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   public String lastRefusal() {
     return lastRefusal;
-  }
-
-  /** The wire being drawn, or null. */
-  WireGesture wireGesture() {
-    return gesture instanceof WireGesture w ? w : null;
   }
 }
