@@ -156,6 +156,26 @@ class RunPanelTest extends StudioTestBase {
   }
 
   @Test
+  void ctrlEnterRunsEvenWhileTypingAPrompt() {
+    Graph g = Graph.empty()
+        .withNode(DemoGraphs.node("text", "PrimitiveString", 40, 40, 260, 0, Map.of("value", "a cat")))
+        .withNode(DemoGraphs.node("show", "ShowValue", 360, 40, 220, 0, Map.of()))
+        .withLink(Link.of("text", "STRING", "show", "value"));
+    load(g);
+    var box = fx(() -> {
+      var w = view("text").widget("value");
+      return w.localToScreen(w.getBoundsInLocal());
+    });
+    robot.clickOn(new javafx.geometry.Point2D(box.getCenterX(), box.getCenterY()));
+    waitUntil("the text box", () -> canvas().view(id("text")).widget("value").isEditing());
+    robot.write(" and a dog");
+    robot.press(KeyCode.CONTROL).type(KeyCode.ENTER).release(KeyCode.CONTROL);
+    waitUntil("the run", () -> !studio.runs().entries().isEmpty() && studio.runs().entries().get(0).isFinished());
+    assertEquals("a cat and a dog", fx(() -> view("show").resultText()), "the run has the text as typed");
+    assertEquals("a cat and a dog", graph().require(id("text")).widgets().get("value"), "no new line was typed");
+  }
+
+  @Test
   void notificationsPopUpWithoutDisturbingTheRun() {
     fx(() -> {
       studio.document().load(org.latentstudio.io.Workflow.of(Graph.empty()), null, true);
