@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code latentstudio bench WORKFLOW.json [--runs N] [--set ...]}: runs the whole workflow N times after a
- * warm-up run and reports where the time goes. The node cache is cleared before each run, so every run does
+ * {@code latentstudio bench WORKFLOW.json [--runs N] [--warmup W] [--set ...]}: runs the whole workflow N times
+ * after W warm-up runs and reports where the time goes. The node cache is cleared before each run, so every run does
  * all the work (loaded models stay loaded, as they would in the studio). The last line is
  * {@code overhead X% (total T ms, onnx O ms)}: the share of the time spent outside ONNX Runtime session runs.
  */
@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after the warm-up (default: ${DEFAULT-VALUE}).")
   int runs;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first, to load the models and let "
+      + "the JIT compile the hot paths (default: ${DEFAULT-VALUE}).")
+  int warmup;
 
   @Option(names = {"--output", "-o"}, paramLabel = "DIR", description = "Where save nodes write (default: a "
       + "temporary folder, removed afterwards).")
@@ -60,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (runs < 1) {
-      err.println("error: --runs must be at least 1");
+    if (runs < 1 || warmup < 1) {
+      err.println("error: --runs and --warmup must be at least 1");
       return LatentStudioCommand.BAD_INPUT;
     }
     Graph graph;
@@ -79,9 +83,13 @@ final class BenchCommand implements Callable<Integer> {
         err.println("error: " + warm.failureMessage());
         return warm.status() == RunResult.Status.INVALID ? LatentStudioCommand.BAD_INPUT : LatentStudioCommand.FAILED;
       }
+      for (int i = 1; i < warmup; i++) {
+        runOnce(request, ExecutionListener.NONE);
+      }
       OrtRuntime runtime = app.runtime();
       NodeTimes times = new NodeTimes(runtime);
-      out.println("warm-up: " + ms(warm.nanos()) + " ms (" + runtime.provider().describe() + ")");
+      out.println("first run: " + ms(warm.nanos()) + " ms, then " + (warmup - 1) + " more warm-up runs ("
+          + runtime.provider().describe() + ")");
       long[] totals = new long[runs];
       long[] onnx = new long[runs];
       for (int i = 0; i < runs; i++) {
