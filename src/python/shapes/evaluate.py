@@ -37,14 +37,18 @@ KEYS = ("colour", "position", "shape", "size", "background")
 def load_components(work: str = common.WORK, checkpoint: str = None) -> rp.Components:
     from diffusers import AutoencoderKL, UNet2DConditionModel
     tok = Tokenizer.from_folder(os.path.join(work, "tokenizer"))
-    te_saved = torch.load(os.path.join(work, "text_encoder_ema.pt"))
-    te = CLIPLikeTextEncoder(TextEncoderConfig(**te_saved["config"]))
-    te.load_state_dict(te_saved["state_dict"])
-    unet = UNet2DConditionModel.from_pretrained(os.path.join(work, "unet_ema"))
-    if checkpoint:
+    if checkpoint:  # an intermediate EMA checkpoint: modules built from train_unet's configs
+        from train_unet import TEXT_CONFIG, make_unet
         ck = torch.load(checkpoint)
+        te = CLIPLikeTextEncoder(TextEncoderConfig(vocab_size=tok.vocab_size, **TEXT_CONFIG))
         te.load_state_dict(ck["text_encoder"])
+        unet = make_unet()
         unet.load_state_dict(ck["unet"])
+    else:
+        te_saved = torch.load(os.path.join(work, "text_encoder_ema.pt"))
+        te = CLIPLikeTextEncoder(TextEncoderConfig(**te_saved["config"]))
+        te.load_state_dict(te_saved["state_dict"])
+        unet = UNet2DConditionModel.from_pretrained(os.path.join(work, "unet_ema"))
     vae = AutoencoderKL.from_pretrained(os.path.join(work, "vae"))
     for m in (te, unet, vae):
         m.eval()
@@ -93,8 +97,10 @@ def main():
     ap.add_argument("--checkpoint", default=None, help="an ema_step*.pt from train_unet.py instead of the final EMA")
     ap.add_argument("--out", default=os.path.join(common.WORK, "eval.json"))
     ap.add_argument("--no-negative", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     common.setup(0)
+    torch.set_num_threads(args.threads)
     clock = common.Clock()
     c = load_components(checkpoint=args.checkpoint)
 

@@ -105,7 +105,26 @@ def write_readme(out: str, vae_stats: dict, unet_stats: dict, ev: dict, rgb_rmse
         neg_lines.append(f"- {n} seeds: red in {v['red_without_negative']} pictures without the negative prompt, "
                          f"{v['red_with_negative_red']} with negative prompt \"red\" "
                          f"(circles: {v['circles_without_negative']} and {v['circles_with_negative_red']}).")
-    total_min = (vae_stats["total_seconds"] + unet_stats["total_seconds"]) / 60
+    curve_path = os.path.join(common.WORK, "curve.json")
+    CURVE = ""
+    if os.path.exists(curve_path):
+        with open(curve_path) as f:
+            curve = json.load(f)
+        CURVE = ("Learning curve (EMA checkpoints, cfg 5, one seed per held-out prompt):\n\n"
+                 "| step | colour | position | shape | size |\n|---|---|---|---|---|\n" +
+                 "\n".join(f"| {k} | {pct(v['colour'])} | {pct(v['position'])} | {pct(v['shape'])} | {pct(v['size'])} |"
+                           for k, v in curve.items()) + "\n")
+    stages = [unet_stats]
+    while stages[0].get("init"):  # a fine-tuning run: its parent run's figures come first
+        with open(os.path.join(stages[0]["init"], "unet_stats.json")) as f:
+            stages.insert(0, json.load(f))
+    total_min = (vae_stats["total_seconds"] + sum(st["total_seconds"] for st in stages)) / 60
+    stage_rows = []
+    for st in stages:
+        what = (f"text encoder + UNet, continued: t >= {st['t_min']}, loss weight clamp(1/SNR, 1, {st['x0_weight_max']:g})"
+                if st.get("init") else f"text encoder + UNet (min-SNR {st['min_snr']:g})")
+        stage_rows.append(f"| {what}, EMA {st['ema']}, 10% empty captions | {st['steps']} | {st['batch']} | "
+                          f"{st['train_seconds'] / 60:.1f} min | {st['steps_per_second']:.2f} | {st['final_loss']:.4f} (weighted epsilon MSE) |")
     text = f"""# Shapes: a tiny trained Stable Diffusion model for CPUs
 
 A real latent diffusion model, trained from scratch in about {total_min:.0f} minutes on a 2-core CPU, in exactly
@@ -154,7 +173,7 @@ threshold on sqrt(foreground area) in pixels, and {GRID_NOTE}.
 | `model_index.json`, `scheduler/` | diffusers index; SD1.5's PNDM scheduler config |
 | `tokenizer/` | CLIP-format vocab.json ({tok.vocab_size} tokens: 512 byte symbols, {tok.vocab_size - 514} merges, then `<\\|startoftext\\|>` = {tok.bos_token_id} and `<\\|endoftext\\|>` = {tok.eos_token_id}) and merges.txt |
 | `text_encoder/` | CLIP-like causal transformer, width {unet_stats.get('text_hidden', 64)}, 2 layers, {unet_stats['text_encoder_parameters'] / 1e3:.0f} k parameters |
-| `unet/` | UNet2DConditionModel {list(UNET_BLOCKS)}, cross-attention at 4x4 and in the mid block, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters |
+| `unet/` | UNet2DConditionModel, widths {list(UNET_BLOCKS)}, {UNET_ATTN}, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters |
 | `vae_encoder/`, `vae_decoder/` | AutoencoderKL {list(VAE_BLOCKS)}, 64x64x3 <-> 4x8x8, {vae_stats['parameters'] / 1e6:.2f} M parameters, `scaling_factor` {vae_stats['scaling_factor']:.5f} |
 | `preview/latent_rgb_factors.json` | latent (times scaling_factor) -> RGB in [-1, 1], least squares on 8x8-downsampled training pictures (RMSE {rgb_rmse:.3f}) |
 | `heldout_prompts.json`, `analyser.json` | see above |
@@ -168,7 +187,7 @@ with OpenBLAS, while other jobs ran on the same machine.
 | stage | steps | batch | wall time | steps/s | final loss |
 |---|---|---|---|---|---|
 | VAE (L1+MSE, foreground x5, cosine LR) | {vae_stats['steps']} | {vae_stats['batch']} | {vae_stats['train_seconds'] / 60:.1f} min | {vae_stats['steps_per_second']:.2f} | {vae_stats['final_rec_loss']:.4f} (weighted L1+MSE) |
-| text encoder + UNet (EMA {unet_stats['ema']}, min-SNR {unet_stats['min_snr']:g}, 10% empty captions) | {unet_stats['steps']} | {unet_stats['batch']} | {unet_stats['train_seconds'] / 60:.1f} min | {unet_stats['steps_per_second']:.2f} | {unet_stats['final_loss']:.4f} (epsilon MSE) |
+{chr(10).join(stage_rows)}
 
 Whole pack, including rendering {common.TRAIN_SCENES} scenes and encoding their latents: {total_min:.1f} min.
 VAE reconstruction PSNR: {vae_stats['psnr_val_db']:.1f} dB on 512 validation scenes, {vae_stats['psnr_heldout_scenes_db']:.1f} dB on
@@ -184,6 +203,7 @@ area -> size, and a template shape classifier calibrated on VAE reconstructions.
 |---|---|---|---|---|---|
 {chr(10).join(rows)}
 
+{CURVE}
 Negative prompt (prompt "a circle", cfg 5, Euler 20 steps):
 {chr(10).join(neg_lines)}
 
@@ -204,11 +224,12 @@ trace): largest absolute differences {", ".join(f"{k} {v:.1e}" for k, v in graph
 
 GRID_NOTE = "one 20x20 template per shape and size (the foreground mask around its centroid, +-1.5 sqrt(area), zero mean, unit norm; best correlation wins)"
 UNET_BLOCKS = ()
+UNET_ATTN = ""
 VAE_BLOCKS = ()
 
 
 def main():
-    global UNET_BLOCKS, VAE_BLOCKS
+    global UNET_BLOCKS, UNET_ATTN, VAE_BLOCKS
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=common.PACK)
     ap.add_argument("--skip-check", action="store_true")
@@ -216,6 +237,8 @@ def main():
     common.setup(0)
     c = load_components()
     UNET_BLOCKS, VAE_BLOCKS = c.unet.config.block_out_channels, c.vae.config.block_out_channels
+    res = [8 >> i for i, t in enumerate(c.unet.config.down_block_types) if t.startswith("CrossAttn")]
+    UNET_ATTN = "cross-attention at " + " and ".join(f"{r}x{r}" for r in res) + " and in the mid block"
     vocab, merges = bpe_vocab.read_vocab(os.path.join(common.WORK, "tokenizer"))
 
     images, _, _ = common.training_set()
