@@ -47,8 +47,6 @@ import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
-import javafx.scene.transform.Scale;
-import javafx.scene.transform.Translate;
 import javafx.util.Duration;
 import org.latentstudio.edit.AddGroup;
 import org.latentstudio.edit.AddNodes;
@@ -102,8 +100,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
   /** Drag-and-drop format of a node type from the node library: its type id. */
   public static final DataFormat NODE_FORMAT = new DataFormat("application/x-latentstudio-node");
 
-  public static final double MIN_ZOOM = 0.1;
-  public static final double MAX_ZOOM = 4;
   private static final double PORT_HIT_RADIUS = 12;
   private static final double GROUP_TITLE_H = 30;
   private static final Vec2 PASTE_OFFSET = new Vec2(30, 30);
@@ -118,8 +114,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private final Canvas back = new Canvas();
   private final javafx.scene.Group world = new javafx.scene.Group();
   private final Pane overlay = new Pane();
-  private final Translate pan = new Translate();
-  private final Scale scale = new Scale(1, 1, 0, 0);
+  private final Viewport viewport = new Viewport(this::viewChanged);
   private final Rectangle band = new Rectangle();
   private final Label hint = new Label();
   private final PauseTransition hintTimer = new PauseTransition(Duration.seconds(2.5));
@@ -158,7 +153,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     clip.widthProperty().bind(widthProperty());
     clip.heightProperty().bind(heightProperty());
     setClip(clip);
-    world.getTransforms().setAll(pan, scale);
+    world.getTransforms().setAll(viewport.transforms());
     world.setAutoSizeChildren(true);
     overlay.setPickOnBounds(false);
     overlay.setManaged(false);
@@ -229,27 +224,28 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   // ---------------------------------------------------------------- view state
 
+  @Override
   public double zoom() {
-    return scale.getX();
+    return viewport.zoom();
   }
 
   /** The zoom factor, for the toolbar's percentage. */
   public javafx.beans.property.DoubleProperty zoomProperty() {
-    return scale.xProperty();
+    return viewport.zoomProperty();
   }
 
   public Point2D panOffset() {
-    return new Point2D(pan.getX(), pan.getY());
+    return new Point2D(viewport.panX(), viewport.panY());
   }
 
   public void setView(double zoom, double panX, double panY) {
-    double z = clampZoom(zoom);
-    scale.setX(z);
-    scale.setY(z);
-    pan.setX(panX);
-    pan.setY(panY);
+    viewport.set(zoom, panX, panY);
+  }
+
+  /** After a pan or zoom: nodes come into view with their detail, and the back layer moves or repaints. */
+  private void viewChanged() {
     updateDetail();
-    if (z != paintedZoom || !shiftPainted()) {
+    if (viewport.zoom() != paintedZoom || !shiftPainted()) {
       requestRedraw();
     }
   }
@@ -268,8 +264,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
     if (redrawPending || paintedZoom < 0) {
       return false;
     }
-    double dx = pan.getX() - paintedPanX;
-    double dy = pan.getY() - paintedPanY;
+    double dx = viewport.panX() - paintedPanX;
+    double dy = viewport.panY() - paintedPanY;
     if (Math.abs(dx) > overscanX || Math.abs(dy) > overscanY) {
       return false;
     }
@@ -318,16 +314,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
     }
   }
 
-  private static double clampZoom(double z) {
-    return Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
-  }
-
   /** Zooms by {@code factor} keeping the canvas point under {@code screen} in place. */
   public void zoomAt(double factor, Point2D screen) {
-    double z0 = zoom();
-    double z1 = clampZoom(z0 * factor);
-    Point2D w = screenToWorld(screen);
-    setView(z1, screen.getX() - w.getX() * z1, screen.getY() - w.getY() * z1);
+    viewport.zoomAt(factor, screen);
   }
 
   public void zoomIn() {
@@ -343,24 +332,16 @@ public final class GraphCanvas extends Region implements WidgetContext {
   }
 
   public Point2D screenToWorld(Point2D screen) {
-    return new Point2D((screen.getX() - pan.getX()) / zoom(), (screen.getY() - pan.getY()) / zoom());
+    return viewport.toWorld(screen);
   }
 
   public Point2D worldToScreen(Point2D w) {
-    return new Point2D(w.getX() * zoom() + pan.getX(), w.getY() * zoom() + pan.getY());
+    return viewport.toScreen(w);
   }
 
   /** Frames the whole graph (or the selection, if any) in the view. */
   public void fitToView() {
-    Bounds b = contentBounds(!selection.isEmpty());
-    if (b == null) {
-      setView(1, getWidth() / 2, getHeight() / 2);
-      return;
-    }
-    double w = Math.max(getWidth(), 200);
-    double h = Math.max(getHeight(), 200);
-    double z = clampZoom(Math.min(1.25, Math.min((w - 80) / b.getWidth(), (h - 80) / b.getHeight())));
-    setView(z, w / 2 - (b.getMinX() + b.getWidth() / 2) * z, h / 2 - (b.getMinY() + b.getHeight() / 2) * z);
+    viewport.frame(contentBounds(!selection.isEmpty()), getWidth(), getHeight());
   }
 
   private Bounds contentBounds(boolean selectedOnly) {
@@ -766,15 +747,15 @@ public final class GraphCanvas extends Region implements WidgetContext {
     }
     back.setTranslateX(-overscanX);
     back.setTranslateY(-overscanY);
-    paintedPanX = pan.getX();
-    paintedPanY = pan.getY();
+    paintedPanX = viewport.panX();
+    paintedPanY = viewport.panY();
     paintedZoom = zoom();
     GraphicsContext g = back.getGraphicsContext2D();
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.setFill(Palette.CANVAS);
     g.fillRect(0, 0, w, h);
-    double ox = pan.getX() + overscanX;
-    double oy = pan.getY() + overscanY;
+    double ox = viewport.panX() + overscanX;
+    double oy = viewport.panY() + overscanY;
     paintGrid(g, w, h, ox, oy);
     double z = zoom();
     g.setTransform(z, 0, 0, z, ox, oy);
@@ -1748,7 +1729,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
     @Override
     public void drag(Point2D screen, MouseEvent e) {
-      setView(zoom(), pan.getX() + screen.getX() - last.getX(), pan.getY() + screen.getY() - last.getY());
+      viewport.set(zoom(), viewport.panX() + screen.getX() - last.getX(), viewport.panY() + screen.getY() - last.getY());
       last = screen;
       spacePanned = true;
     }
