@@ -100,8 +100,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
   /** Drag-and-drop format of a node type from the node library: its type id. */
   public static final DataFormat NODE_FORMAT = new DataFormat("application/x-latentstudio-node");
 
-  private static final double PORT_HIT_RADIUS = 12;
-  private static final double GROUP_TITLE_H = 30;
   private static final Vec2 PASTE_OFFSET = new Vec2(30, 30);
 
   private final Document doc;
@@ -115,6 +113,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private final javafx.scene.Group world = new javafx.scene.Group();
   private final Pane overlay = new Pane();
   private final Viewport viewport = new Viewport(this::viewChanged);
+  private final HitTest hits = new HitTest(this);
   private final Rectangle band = new Rectangle();
   private final Label hint = new Label();
   private final PauseTransition hintTimer = new PauseTransition(Duration.seconds(2.5));
@@ -341,36 +340,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Frames the whole graph (or the selection, if any) in the view. */
   public void fitToView() {
-    viewport.frame(contentBounds(!selection.isEmpty()), getWidth(), getHeight());
-  }
-
-  private Bounds contentBounds(boolean selectedOnly) {
-    double minX = Double.POSITIVE_INFINITY;
-    double minY = Double.POSITIVE_INFINITY;
-    double maxX = Double.NEGATIVE_INFINITY;
-    double maxY = Double.NEGATIVE_INFINITY;
-    for (NodeView v : views.values()) {
-      if (selectedOnly && !selection.contains(v.node().id())) {
-        continue;
-      }
-      minX = Math.min(minX, v.getLayoutX());
-      minY = Math.min(minY, v.getLayoutY());
-      maxX = Math.max(maxX, v.getLayoutX() + v.nodeWidth());
-      maxY = Math.max(maxY, v.getLayoutY() + v.nodeHeight());
-    }
-    if (!selectedOnly) {
-      for (Group g : shown.groups()) {
-        Rect r = g.bounds();
-        minX = Math.min(minX, r.x());
-        minY = Math.min(minY, r.y());
-        maxX = Math.max(maxX, r.x() + r.width());
-        maxY = Math.max(maxY, r.y() + r.height());
-      }
-    }
-    if (Double.isInfinite(minX)) {
-      return null;
-    }
-    return new BoundingBox(minX, minY, maxX - minX, maxY - minY);
+    viewport.frame(hits.contentBounds(!selection.isEmpty()), getWidth(), getHeight());
   }
 
   // ---------------------------------------------------------------- model → view
@@ -466,6 +436,16 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   public Map<NodeId, NodeView> views() {
     return views;
+  }
+
+  /** The graph as last shown: the document's, once {@link #sync} has caught up. */
+  Graph graph() {
+    return shown;
+  }
+
+  /** The layer of node views, in paint order: the last child is on top. */
+  javafx.scene.Group nodeLayer() {
+    return world;
   }
 
   public Document document() {
@@ -646,14 +626,12 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Frames the selected nodes in a new group. */
   public void groupSelection() {
-    Bounds b = contentBounds(true);
+    Bounds b = hits.contentBounds(true);
     if (b == null) {
       Point2D p = screenToWorld(lastMouse);
       doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, new Rect(p.getX(), p.getY(), 400, 300))));
     } else {
-      double pad = 20;
-      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, new Rect(b.getMinX() - pad,
-          b.getMinY() - pad - GROUP_TITLE_H, b.getWidth() + 2 * pad, b.getHeight() + 2 * pad + GROUP_TITLE_H))));
+      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, GroupFrames.around(b))));
     }
     selection.clear();
     selectedGroups.clear();
@@ -815,22 +793,22 @@ public final class GraphCanvas extends Region implements WidgetContext {
     for (int i = 0; i < shown.groups().size(); i++) {
       Group gr = shown.groups().get(i);
       Rect r = groupBounds(i);
-      if (!intersects(r, view)) {
+      if (!HitTest.overlaps(r, view)) {
         continue;
       }
       Color c = safeColor(gr.color());
       g.setFill(c.deriveColor(0, 1, 1, 0.22));
       g.fillRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
       g.setFill(c.deriveColor(0, 1, 1, 0.75));
-      g.fillRoundRect(r.x(), r.y(), r.width(), GROUP_TITLE_H, 10, 10);
-      g.fillRect(r.x(), r.y() + GROUP_TITLE_H - 6, r.width(), 6);
+      g.fillRoundRect(r.x(), r.y(), r.width(), GroupFrames.TITLE_H, 10, 10);
+      g.fillRect(r.x(), r.y() + GroupFrames.TITLE_H - 6, r.width(), 6);
       g.setStroke(selectedGroups.contains(i) ? Palette.SELECTION : c.deriveColor(0, 1, 1.2, 0.9));
       g.setLineWidth(selectedGroups.contains(i) ? 2 / zoom() : 1 / zoom());
       g.strokeRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
       g.setFill(Color.WHITE);
       g.setFont(titleFont);
       g.setTextBaseline(VPos.CENTER);
-      g.fillText(gr.title(), r.x() + 10, r.y() + GROUP_TITLE_H / 2, Math.max(10, r.width() - 20));
+      g.fillText(gr.title(), r.x() + 10, r.y() + GroupFrames.TITLE_H / 2, Math.max(10, r.width() - 20));
       // resize corner
       g.setFill(c.deriveColor(0, 1, 1.4, 0.9));
       double s = 12;
@@ -845,11 +823,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
     } catch (IllegalArgumentException e) {
       return Color.web(Palette.DEFAULT_GROUP_COLOR);
     }
-  }
-
-  private static boolean intersects(Rect a, Rect b) {
-    return a.x() < b.x() + b.width() && a.x() + a.width() > b.x() && a.y() < b.y() + b.height()
-        && a.y() + a.height() > b.y();
   }
 
   /** How one batch of wires is stroked. */
@@ -935,7 +908,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       if (z > 0.45) {
         g.setFill(st.color());
         for (double[] w : e.getValue()) {
-          Point2D m = bezier(new Point2D(w[0], w[1]), new Point2D(w[2], w[3]), w[4], 0.5);
+          Point2D m = WireCurve.at(new Point2D(w[0], w[1]), new Point2D(w[2], w[3]), w[4], 0.5);
           g.fillOval(m.getX() - 3.5, m.getY() - 3.5, 7, 7);
         }
       }
@@ -948,181 +921,10 @@ public final class GraphCanvas extends Region implements WidgetContext {
         .map(InputSpec::type).orElse(PortType.ANY);
   }
 
-  private static Point2D bezier(Point2D a, Point2D b, double dx, double t) {
-    double u = 1 - t;
-    double x = u * u * u * a.getX() + 3 * u * u * t * (a.getX() + dx) + 3 * u * t * t * (b.getX() - dx) + t * t * t * b.getX();
-    double y = u * u * u * a.getY() + 3 * u * u * t * a.getY() + 3 * u * t * t * b.getY() + t * t * t * b.getY();
-    return new Point2D(x, y);
-  }
-
-  // ---------------------------------------------------------------- hit tests
-
-  /** The port dot nearest to a canvas point, within a few pixels on screen. */
-  PortHandle portAt(Point2D worldPt) {
-    double r = PORT_HIT_RADIUS / zoom();
-    PortHandle best = null;
-    double bestD = r * r;
-    for (NodeView v : views.values()) {
-      double x = v.getLayoutX() + v.getTranslateX();
-      double y = v.getLayoutY() + v.getTranslateY();
-      if (worldPt.getX() < x - r || worldPt.getX() > x + v.nodeWidth() + r || worldPt.getY() < y - r
-          || worldPt.getY() > y + v.nodeHeight() + r) {
-        continue;
-      }
-      for (PortHandle h : v.portHandles()) {
-        Point2D p = v.portPosition(h.port(), h.input());
-        double dx = p.getX() - worldPt.getX();
-        double dy = p.getY() - worldPt.getY();
-        double d = dx * dx + dy * dy;
-        if (d <= bestD) {
-          bestD = d;
-          best = h;
-        }
-      }
-    }
-    return best;
-  }
-
-  /** The topmost node under a canvas point. */
-  NodeView nodeAt(Point2D worldPt) {
-    NodeView hit = null;
-    for (javafx.scene.Node child : world.getChildren()) {
-      if (child instanceof NodeView v) {
-        double x = v.getLayoutX() + v.getTranslateX();
-        double y = v.getLayoutY() + v.getTranslateY();
-        if (worldPt.getX() >= x && worldPt.getX() <= x + v.nodeWidth() && worldPt.getY() >= y
-            && worldPt.getY() <= y + v.nodeHeight()) {
-          hit = v;
-        }
-      }
-    }
-    return hit;
-  }
-
-  private enum GroupPart { TITLE, RESIZE, BODY }
-
-  private record GroupHit(int index, GroupPart part) {}
-
-  private GroupHit groupAt(Point2D worldPt) {
-    for (int i = shown.groups().size() - 1; i >= 0; i--) {
-      Rect r = shown.groups().get(i).bounds();
-      if (!r.contains(new Vec2(worldPt.getX(), worldPt.getY()))) {
-        continue;
-      }
-      double corner = 16 / Math.min(1, zoom());
-      if (worldPt.getX() > r.x() + r.width() - corner && worldPt.getY() > r.y() + r.height() - corner) {
-        return new GroupHit(i, GroupPart.RESIZE);
-      }
-      if (worldPt.getY() <= r.y() + GROUP_TITLE_H) {
-        return new GroupHit(i, GroupPart.TITLE);
-      }
-      return new GroupHit(i, GroupPart.BODY);
-    }
-    return null;
-  }
-
-  /** The wire passing within a few pixels of a canvas point. */
-  Link wireAt(Point2D worldPt) {
-    double tol = 6 / zoom();
-    for (Link l : shown.links()) {
-      NodeView from = views.get(l.from().node());
-      NodeView to = views.get(l.to().node());
-      if (from == null || to == null) {
-        continue;
-      }
-      Point2D a = from.portPosition(l.from().port(), false);
-      Point2D b = to.portPosition(l.to().port(), true);
-      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
-      if (worldPt.getX() < Math.min(a.getX(), b.getX()) - tol || worldPt.getX() > Math.max(a.getX() + dx, b.getX()) + tol
-          || worldPt.getY() < Math.min(a.getY(), b.getY()) - tol || worldPt.getY() > Math.max(a.getY(), b.getY()) + tol) {
-        continue;
-      }
-      Point2D prev = a;
-      for (int i = 1; i <= 32; i++) {
-        Point2D p = bezier(a, b, dx, i / 32.0);
-        if (distanceToSegment(worldPt, prev, p) <= tol) {
-          return l;
-        }
-        prev = p;
-      }
-    }
-    return null;
-  }
-
-  /** The wire whose middle dot is under a canvas point: a click there opens the wire's menu. */
-  Link wireMidpointAt(Point2D worldPt) {
-    double tol = 7 / zoom();
-    for (Link l : shown.links()) {
-      NodeView from = views.get(l.from().node());
-      NodeView to = views.get(l.to().node());
-      if (from == null || to == null) {
-        continue;
-      }
-      Point2D a = from.portPosition(l.from().port(), false);
-      Point2D b = to.portPosition(l.to().port(), true);
-      Point2D m = bezier(a, b, Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5), 0.5);
-      if (m.distance(worldPt) <= tol) {
-        return l;
-      }
-    }
-    return null;
-  }
-
-  private static double distanceToSegment(Point2D p, Point2D a, Point2D b) {
-    double vx = b.getX() - a.getX();
-    double vy = b.getY() - a.getY();
-    double len2 = vx * vx + vy * vy;
-    double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, ((p.getX() - a.getX()) * vx + (p.getY() - a.getY()) * vy) / len2));
-    return p.distance(a.getX() + t * vx, a.getY() + t * vy);
-  }
-
-  /** Finds what was pressed in the scene graph: a port dot, a part of a node, or nothing. */
-  private static Object pickedRole(MouseEvent e) {
-    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
-    while (n != null) {
-      if (n.getUserData() instanceof PortHandle ph) {
-        return ph;
-      }
-      if (n.getUserData() instanceof NodeView.Role role) {
-        return role;
-      }
-      if (n instanceof WidgetView) {
-        return n;
-      }
-      if (n instanceof NodeView v) {
-        return v.onTitle(v.sceneToLocal(e.getSceneX(), e.getSceneY()).getY()) ? NodeView.Role.TITLE : v;
-      }
-      if (n instanceof GraphCanvas) {
-        return null;
-      }
-      n = n.getParent();
-    }
-    return null;
-  }
-
-  private static NodeView owningView(MouseEvent e) {
-    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
-    while (n != null && !(n instanceof NodeView)) {
-      n = n.getParent();
-    }
-    return (NodeView) n;
-  }
-
-  private boolean insideSearch(MouseEvent e) {
-    javafx.scene.Node n = e.getPickResult().getIntersectedNode();
-    while (n != null) {
-      if (n == searchBox) {
-        return true;
-      }
-      n = n.getParent();
-    }
-    return false;
-  }
-
   // ---------------------------------------------------------------- mouse
 
   private void filterPress(MouseEvent e) {
-    if (insideSearch(e)) {
+    if (HitTest.isWithin(e.getPickResult().getIntersectedNode(), searchBox)) {
       return;
     }
     if (searchBox.isOpen()) {
@@ -1140,7 +942,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       requestFocus();
     }
     // pressing a widget selects its node, as pressing the node does
-    NodeView v = owningView(e);
+    NodeView v = HitTest.owningView(e.getPickResult().getIntersectedNode());
     lastAdded = null;
     if (v != null && e.getButton() == MouseButton.PRIMARY && !selection.contains(v.node().id())) {
       if (!e.isShiftDown() && !e.isShortcutDown()) {
@@ -1152,7 +954,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   }
 
   private void pressed(MouseEvent e) {
-    if (insideSearch(e) || e.isConsumed()) {
+    if (HitTest.isWithin(e.getPickResult().getIntersectedNode(), searchBox) || e.isConsumed()) {
       return;
     }
     Point2D screen = new Point2D(e.getX(), e.getY());
@@ -1167,14 +969,14 @@ public final class GraphCanvas extends Region implements WidgetContext {
     if (e.getButton() != MouseButton.PRIMARY) {
       return;
     }
-    Object role = pickedRole(e);
-    PortHandle near = role instanceof PortHandle p ? p : role == NodeView.Role.RESIZE ? null : portAt(wp);
+    Object role = HitTest.pickedRole(e);
+    PortHandle near = role instanceof PortHandle p ? p : role == NodeView.Role.RESIZE ? null : hits.portAt(wp);
     if (near != null) {
       gesture = WireGesture.start(this, near, wp);
       e.consume();
       return;
     }
-    NodeView v = owningView(e);
+    NodeView v = HitTest.owningView(e.getPickResult().getIntersectedNode());
     if (v != null) {
       NodeId id = v.node().id();
       if (role == NodeView.Role.RESIZE) {
@@ -1195,13 +997,13 @@ public final class GraphCanvas extends Region implements WidgetContext {
       e.consume();
       return;
     }
-    GroupHit gh = groupAt(wp);
-    if (gh != null && gh.part() == GroupPart.RESIZE) {
+    HitTest.GroupHit gh = hits.groupAt(wp);
+    if (gh != null && gh.part() == HitTest.GroupPart.RESIZE) {
       gesture = new GroupResizeGesture(gh.index(), shown.groups().get(gh.index()).bounds(), screen);
       e.consume();
       return;
     }
-    if (gh != null && gh.part() == GroupPart.TITLE) {
+    if (gh != null && gh.part() == HitTest.GroupPart.TITLE) {
       if (!selectedGroups.contains(gh.index())) {
         if (!e.isShiftDown()) {
           clearSelection();
@@ -1216,7 +1018,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       e.consume();
       return;
     }
-    Link wire = wireMidpointAt(wp);
+    Link wire = hits.wireMidpointAt(wp);
     if (wire != null && e.getClickCount() == 1) {
       selectWire = wire;
     }
@@ -1252,26 +1054,26 @@ public final class GraphCanvas extends Region implements WidgetContext {
   }
 
   private void clicked(MouseEvent e) {
-    if (insideSearch(e) || e.getButton() != MouseButton.PRIMARY || !e.isStillSincePress()) {
+    if (HitTest.isWithin(e.getPickResult().getIntersectedNode(), searchBox) || e.getButton() != MouseButton.PRIMARY || !e.isStillSincePress()) {
       return;
     }
     Point2D screen = new Point2D(e.getX(), e.getY());
     Point2D wp = screenToWorld(screen);
-    Object role = pickedRole(e);
+    Object role = HitTest.pickedRole(e);
     if (e.getClickCount() == 2) {
-      NodeView v = owningView(e);
+      NodeView v = HitTest.owningView(e.getPickResult().getIntersectedNode());
       if (v != null) {
         if (role == NodeView.Role.TITLE) {
           renameNode(v);
         }
         return;
       }
-      GroupHit gh = groupAt(wp);
-      if (gh != null && gh.part() == GroupPart.TITLE) {
+      HitTest.GroupHit gh = hits.groupAt(wp);
+      if (gh != null && gh.part() == HitTest.GroupPart.TITLE) {
         renameGroup(gh.index());
         return;
       }
-      Link wire = wireAt(wp);
+      Link wire = hits.wireAt(wp);
       if (wire != null) {
         insertReroute(wire, wp);
         return;
@@ -1287,7 +1089,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   }
 
   private void scrolled(ScrollEvent e) {
-    if (insideSearch(e.getPickResult().getIntersectedNode())) {
+    if (HitTest.isWithin(e.getPickResult().getIntersectedNode(), searchBox)) {
       return;
     }
     if (e.getDeltaY() == 0) {
@@ -1392,7 +1194,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   // ---------------------------------------------------------------- context menus and inline editors
 
   private void contextMenu(ContextMenuEvent e) {
-    if (insideSearch(e.getPickResult().getIntersectedNode())) {
+    if (HitTest.isWithin(e.getPickResult().getIntersectedNode(), searchBox)) {
       return;
     }
     Point2D screen = new Point2D(e.getX(), e.getY());
@@ -1414,11 +1216,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
       }
       menu = nodeMenu(v);
     } else {
-      GroupHit gh = groupAt(wp);
-      Link wire = wireAt(wp);
+      HitTest.GroupHit gh = hits.groupAt(wp);
+      Link wire = hits.wireAt(wp);
       if (wire != null) {
         menu = wireMenu(wire, wp);
-      } else if (gh != null && gh.part() != GroupPart.BODY) {
+      } else if (gh != null && gh.part() != HitTest.GroupPart.BODY) {
         menu = groupMenu(gh.index());
       } else {
         menu = canvasMenu(screen, gh);
@@ -1472,12 +1274,12 @@ public final class GraphCanvas extends Region implements WidgetContext {
           selectedGroups.clear();
         }),
         item("Remove group and its nodes", () -> {
-          doc.execute(new RemoveItems(nodesInGroup(index), Set.of(index)));
+          doc.execute(new RemoveItems(hits.nodesInGroup(index), Set.of(index)));
           clearSelection();
         }));
   }
 
-  private ContextMenu canvasMenu(Point2D screen, GroupHit inside) {
+  private ContextMenu canvasMenu(Point2D screen, HitTest.GroupHit inside) {
     Point2D wp = screenToWorld(screen);
     Menu add = new Menu("Add node");
     Map<String, Menu> byCategory = new LinkedHashMap<>();
@@ -1552,39 +1354,13 @@ public final class GraphCanvas extends Region implements WidgetContext {
     field.selectAll();
   }
 
-  private Set<NodeId> nodesInGroup(int index) {
-    Rect r = shown.groups().get(index).bounds();
-    Set<NodeId> inside = new LinkedHashSet<>();
-    for (NodeView v : views.values()) {
-      double cx = v.getLayoutX() + v.nodeWidth() / 2;
-      double cy = v.getLayoutY() + Math.min(v.nodeHeight(), 60) / 2;
-      if (r.contains(new Vec2(cx, cy))) {
-        inside.add(v.node().id());
-      }
-    }
-    return inside;
-  }
-
   private void fitGroup(int index) {
-    Set<NodeId> ids = nodesInGroup(index);
-    if (ids.isEmpty()) {
+    Bounds b = hits.nodeBounds(hits.nodesInGroup(index));
+    if (b == null) {
       return;
     }
-    double minX = Double.POSITIVE_INFINITY;
-    double minY = Double.POSITIVE_INFINITY;
-    double maxX = Double.NEGATIVE_INFINITY;
-    double maxY = Double.NEGATIVE_INFINITY;
-    for (NodeId id : ids) {
-      NodeView v = views.get(id);
-      minX = Math.min(minX, v.getLayoutX());
-      minY = Math.min(minY, v.getLayoutY());
-      maxX = Math.max(maxX, v.getLayoutX() + v.nodeWidth());
-      maxY = Math.max(maxY, v.getLayoutY() + v.nodeHeight());
-    }
     Group g = shown.groups().get(index);
-    double pad = 20;
-    doc.execute(new EditGroup(index, g.withBounds(new Rect(minX - pad, minY - pad - GROUP_TITLE_H,
-        maxX - minX + 2 * pad, maxY - minY + 2 * pad + GROUP_TITLE_H))));
+    doc.execute(new EditGroup(index, g.withBounds(GroupFrames.around(b))));
     doc.seal();
   }
 
@@ -1640,7 +1416,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Over a port, its name and type show by the pointer, so a port's type never has to be guessed. */
   private void hoverPort(Point2D screen) {
-    PortHandle p = gesture == null && zoom() >= 0.3 ? portAt(screenToWorld(screen)) : null;
+    PortHandle p = gesture == null && zoom() >= 0.3 ? hits.portAt(screenToWorld(screen)) : null;
     if (java.util.Objects.equals(p, hovered)) {
       return;
     }
@@ -1753,7 +1529,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       this.groups = groups;
       nodes.addAll(selected);
       for (int g : groups) {
-        nodes.addAll(c.nodesInGroup(g));
+        nodes.addAll(c.hits.nodesInGroup(g));
       }
     }
 
@@ -1856,7 +1632,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     @Override
     public void drag(Point2D screen, MouseEvent e) {
       double w = Math.max(120, original.width() + (screen.getX() - start.getX()) / zoom());
-      double h = Math.max(GROUP_TITLE_H + 20, original.height() + (screen.getY() - start.getY()) / zoom());
+      double h = Math.max(GroupFrames.TITLE_H + 20, original.height() + (screen.getY() - start.getY()) / zoom());
       bounds = new Rect(original.x(), original.y(), Math.round(w), Math.round(h));
       requestRedraw();
     }
@@ -1912,7 +1688,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       }
       for (NodeView v : views.values()) {
         Rect nr = new Rect(v.getLayoutX(), v.getLayoutY(), v.nodeWidth(), v.nodeHeight());
-        if (intersects(r, nr)) {
+        if (HitTest.overlaps(r, nr)) {
           selection.add(v.node().id());
         }
       }
@@ -1984,11 +1760,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     private void findTarget() {
       target = null;
       verdict = null;
-      PortHandle p = c.portAt(cursor);
+      PortHandle p = c.hits.portAt(cursor);
       if (p != null && p.input() == fromOutput() && !p.node().equals(fixed.node())) {
         target = p;
       } else {
-        NodeView v = c.nodeAt(cursor);
+        NodeView v = c.hits.nodeAt(cursor);
         if (v != null && !v.node().id().equals(fixed.node())) {
           target = bestPortOn(v);
         }
@@ -2090,7 +1866,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
         c.doc.execute(new Disconnect(detached.to()));
         return;
       }
-      if (c.nodeAt(cursor) != null) {
+      if (c.hits.nodeAt(cursor) != null) {
         return;
       }
       openFilteredSearch(screen);
