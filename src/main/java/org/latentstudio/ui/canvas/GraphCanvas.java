@@ -109,11 +109,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private final ClipboardCodec clipboardCodec = new ClipboardCodec();
   private CanvasHost host = CanvasHost.NONE;
 
-  private final Canvas back = new Canvas();
   private final javafx.scene.Group world = new javafx.scene.Group();
   private final Pane overlay = new Pane();
   private final Viewport viewport = new Viewport(this::viewChanged);
   private final HitTest hits = new HitTest(this);
+  private final BackLayer backLayer = new BackLayer(this);
   private final Rectangle band = new Rectangle();
   private final Label hint = new Label();
   private final PauseTransition hintTimer = new PauseTransition(Duration.seconds(2.5));
@@ -131,14 +131,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private Point2D lastMouse = new Point2D(200, 150);
   private boolean spaceDown;
   private boolean spacePanned;
-  private boolean redrawPending;
-  /** Paints once per pulse, after animations and events and before layout and rendering. */
-  private final Runnable painter = () -> {
-    if (redrawPending) {
-      redrawPending = false;
-      paint();
-    }
-  };
 
   public GraphCanvas(Document doc, NodeCatalog catalog) {
     this.doc = doc;
@@ -167,7 +159,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     searchBox.setVisible(false);
     searchBox.setManaged(false);
     overlay.getChildren().addAll(band, hint, searchBox);
-    getChildren().addAll(back, world, overlay);
+    getChildren().addAll(backLayer.canvasNode(), world, overlay);
 
     doc.graphProperty().addListener((o, was, is) -> sync(is));
     selection.addListener((SetChangeListener<NodeId>) c -> {
@@ -203,15 +195,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
     addEventHandler(ContextMenuEvent.CONTEXT_MENU_REQUESTED, this::contextMenu);
     setOnDragOver(this::dragOver);
     setOnDragDropped(this::dragDropped);
-    sceneProperty().addListener((o, was, is) -> {
-      if (was != null) {
-        was.removePreLayoutPulseListener(painter);
-      }
-      if (is != null) {
-        is.addPreLayoutPulseListener(painter);
-        requestRedraw();
-      }
-    });
     widthProperty().addListener(o -> requestRedraw());
     heightProperty().addListener(o -> requestRedraw());
     sync(doc.graph());
@@ -244,33 +227,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   /** After a pan or zoom: nodes come into view with their detail, and the back layer moves or repaints. */
   private void viewChanged() {
     updateDetail();
-    if (viewport.zoom() != paintedZoom || !shiftPainted()) {
-      requestRedraw();
-    }
-  }
-
-  /**
-   * The back canvas is painted larger than the view by {@link #overscan} on every side, so a pan only moves the
-   * picture already painted; it is painted again when the pan leaves that margin or anything else changes.
-   */
-  private double overscanX;
-  private double overscanY;
-  private double paintedPanX;
-  private double paintedPanY;
-  private double paintedZoom = -1;
-
-  private boolean shiftPainted() {
-    if (redrawPending || paintedZoom < 0) {
-      return false;
-    }
-    double dx = viewport.panX() - paintedPanX;
-    double dy = viewport.panY() - paintedPanY;
-    if (Math.abs(dx) > overscanX || Math.abs(dy) > overscanY) {
-      return false;
-    }
-    back.setTranslateX(-overscanX + dx);
-    back.setTranslateY(-overscanY + dy);
-    return true;
+    backLayer.viewMoved();
   }
 
   /** Zoomed out further than this, nodes show only their frame and title (as ComfyUI's low-quality mode). */
@@ -391,7 +348,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     world.getChildren().addAll(added);
     linkedFrom.clear();
     linkedFrom.putAll(linked);
-    wires = null;
+    backLayer.graphChanged();
     updateDetail();
     selection.retainAll(g.nodes().keySet());
     if (before.groups().size() != g.groups().size()) {
@@ -446,6 +403,19 @@ public final class GraphCanvas extends Region implements WidgetContext {
   /** The layer of node views, in paint order: the last child is on top. */
   javafx.scene.Group nodeLayer() {
     return world;
+  }
+
+  Viewport viewport() {
+    return viewport;
+  }
+
+  GraphValidator validator() {
+    return validator;
+  }
+
+  /** The drag in progress, or null. */
+  Gesture gesture() {
+    return gesture;
   }
 
   public Document document() {
@@ -705,220 +675,12 @@ public final class GraphCanvas extends Region implements WidgetContext {
   // ---------------------------------------------------------------- painting
 
   public void requestRedraw() {
-    if (!redrawPending) {
-      redrawPending = true;
-      javafx.application.Platform.requestNextPulse();
-    }
+    backLayer.requestRedraw();
   }
 
   /** Paints grid, groups and wires now, over the view and its overscan margin. */
   public void paint() {
-    double vw = getWidth();
-    double vh = getHeight();
-    overscanX = Math.round(Math.max(120, vw * 0.25));
-    overscanY = Math.round(Math.max(120, vh * 0.25));
-    double w = vw + 2 * overscanX;
-    double h = vh + 2 * overscanY;
-    if (back.getWidth() != w || back.getHeight() != h) {
-      back.setWidth(w);
-      back.setHeight(h);
-    }
-    back.setTranslateX(-overscanX);
-    back.setTranslateY(-overscanY);
-    paintedPanX = viewport.panX();
-    paintedPanY = viewport.panY();
-    paintedZoom = zoom();
-    GraphicsContext g = back.getGraphicsContext2D();
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.setFill(Palette.CANVAS);
-    g.fillRect(0, 0, w, h);
-    double ox = viewport.panX() + overscanX;
-    double oy = viewport.panY() + overscanY;
-    paintGrid(g, w, h, ox, oy);
-    double z = zoom();
-    g.setTransform(z, 0, 0, z, ox, oy);
-    Point2D tl = screenToWorld(new Point2D(-overscanX, -overscanY));
-    Point2D br = screenToWorld(new Point2D(vw + overscanX, vh + overscanY));
-    Rect view = new Rect(tl.getX(), tl.getY(), br.getX() - tl.getX(), br.getY() - tl.getY());
-    paintGroups(g, view);
-    paintWires(g, view);
-    if (gesture instanceof WireGesture wg) {
-      wg.paint(g);
-    }
-  }
-
-  /** Grid lines as one-pixel rectangles: the software renderer fills those directly, with no path to rasterise. */
-  private void paintGrid(GraphicsContext g, double w, double h, double originX, double originY) {
-    double z = zoom();
-    double minor = 20 * z;
-    if (minor < 6) {
-      minor *= 5;
-    }
-    double major = minor * 5;
-    for (int pass = 0; pass < 2; pass++) {
-      double step = pass == 0 ? minor : major;
-      if (step < 6) {
-        continue;
-      }
-      g.setFill(pass == 0 ? Palette.GRID_MINOR : Palette.GRID_MAJOR);
-      double x0 = mod(originX, step);
-      double y0 = mod(originY, step);
-      for (double x = x0; x < w; x += step) {
-        g.fillRect(Math.floor(x), 0, 1, h);
-      }
-      for (double y = y0; y < h; y += step) {
-        g.fillRect(0, Math.floor(y), w, 1);
-      }
-    }
-  }
-
-  private static double mod(double a, double m) {
-    double r = a % m;
-    return r < 0 ? r + m : r;
-  }
-
-  private Rect groupBounds(int i) {
-    Rect r = shown.groups().get(i).bounds();
-    if (gesture instanceof MoveGesture mg && mg.groups.contains(i)) {
-      return r.translate(mg.delta);
-    }
-    if (gesture instanceof GroupResizeGesture gr && gr.index == i) {
-      return gr.bounds;
-    }
-    return r;
-  }
-
-  private void paintGroups(GraphicsContext g, Rect view) {
-    Font titleFont = Font.font(null, FontWeight.BOLD, 14);
-    for (int i = 0; i < shown.groups().size(); i++) {
-      Group gr = shown.groups().get(i);
-      Rect r = groupBounds(i);
-      if (!HitTest.overlaps(r, view)) {
-        continue;
-      }
-      Color c = safeColor(gr.color());
-      g.setFill(c.deriveColor(0, 1, 1, 0.22));
-      g.fillRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
-      g.setFill(c.deriveColor(0, 1, 1, 0.75));
-      g.fillRoundRect(r.x(), r.y(), r.width(), GroupFrames.TITLE_H, 10, 10);
-      g.fillRect(r.x(), r.y() + GroupFrames.TITLE_H - 6, r.width(), 6);
-      g.setStroke(selectedGroups.contains(i) ? Palette.SELECTION : c.deriveColor(0, 1, 1.2, 0.9));
-      g.setLineWidth(selectedGroups.contains(i) ? 2 / zoom() : 1 / zoom());
-      g.strokeRoundRect(r.x(), r.y(), r.width(), r.height(), 10, 10);
-      g.setFill(Color.WHITE);
-      g.setFont(titleFont);
-      g.setTextBaseline(VPos.CENTER);
-      g.fillText(gr.title(), r.x() + 10, r.y() + GroupFrames.TITLE_H / 2, Math.max(10, r.width() - 20));
-      // resize corner
-      g.setFill(c.deriveColor(0, 1, 1.4, 0.9));
-      double s = 12;
-      g.fillPolygon(new double[] {r.x() + r.width(), r.x() + r.width(), r.x() + r.width() - s},
-          new double[] {r.y() + r.height() - s, r.y() + r.height(), r.y() + r.height()}, 3);
-    }
-  }
-
-  private static Color safeColor(String css) {
-    try {
-      return Color.web(css);
-    } catch (IllegalArgumentException e) {
-      return Color.web(Palette.DEFAULT_GROUP_COLOR);
-    }
-  }
-
-  /** How one batch of wires is stroked. */
-  private record WireStyle(Color color, boolean hot, boolean dashed) {}
-
-  /** What a wire looks like, worked out once per graph change rather than every frame. */
-  private record WireInfo(Link link, NodeView from, NodeView to, Color color, boolean dashed) {}
-
-  private List<WireInfo> wires;
-
-  private List<WireInfo> wires() {
-    if (wires == null) {
-      List<WireInfo> out = new ArrayList<>(shown.links().size());
-      Map<PortRef, PortType> types = new HashMap<>();
-      for (Link l : shown.links()) {
-        NodeView from = views.get(l.from().node());
-        NodeView to = views.get(l.to().node());
-        if (from == null || to == null) {
-          continue;
-        }
-        PortType type = types.computeIfAbsent(l.from(), p -> validator.outputType(shown, p));
-        boolean valid = inputType(l.to()).accepts(type);
-        boolean dim = from.node().mode() != NodeMode.NORMAL || to.node().mode() != NodeMode.NORMAL;
-        Color c = valid ? Palette.of(type) : Palette.DANGER;
-        out.add(new WireInfo(l, from, to, dim ? c.deriveColor(0, 1, 1, 0.35) : c, !valid));
-      }
-      wires = out;
-    }
-    return wires;
-  }
-
-  /**
-   * Wires in view, batched by style so that each colour is one stroke: with hundreds of wires the software
-   * renderer then rasterises a handful of paths instead of one per wire.
-   */
-  private void paintWires(GraphicsContext g, Rect view) {
-    Link hidden = gesture instanceof WireGesture wg ? wg.detached : null;
-    double z = zoom();
-    // many wires far out are drawn as three straight pieces: indistinguishable from curves at that size
-    boolean lowDetail = z < DETAIL_ZOOM && shown.links().size() > 150;
-    Map<WireStyle, List<double[]>> batches = new LinkedHashMap<>();
-    for (WireInfo wi : wires()) {
-      Link l = wi.link();
-      if (l.equals(hidden)) {
-        continue;
-      }
-      NodeView from = wi.from();
-      NodeView to = wi.to();
-      Point2D a = from.portPosition(l.from().port(), false);
-      Point2D b = to.portPosition(l.to().port(), true);
-      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
-      double minX = Math.min(a.getX(), b.getX()) - 10;
-      double maxX = Math.max(a.getX() + dx, b.getX()) + 10;
-      double minY = Math.min(a.getY(), b.getY()) - 10;
-      double maxY = Math.max(a.getY(), b.getY()) + 10;
-      if (maxX < view.x() || minX > view.x() + view.width() || maxY < view.y() || minY > view.y() + view.height()) {
-        continue;
-      }
-      boolean hot = !selection.isEmpty() && (selection.contains(l.from().node()) || selection.contains(l.to().node()));
-      Color c = wi.color();
-      boolean valid = !wi.dashed();
-      batches.computeIfAbsent(new WireStyle(c, hot, !valid), k -> new ArrayList<>())
-          .add(new double[] {a.getX(), a.getY(), b.getX(), b.getY(), dx});
-    }
-    double width = 2.5 * Math.max(1, 0.6 / z);
-    for (Map.Entry<WireStyle, List<double[]>> e : batches.entrySet()) {
-      WireStyle st = e.getKey();
-      g.setStroke(st.color());
-      g.setLineWidth(st.hot() ? width * 1.4 : width);
-      g.setLineDashes(st.dashed() ? new double[] {6, 4} : null);
-      g.beginPath();
-      for (double[] w : e.getValue()) {
-        g.moveTo(w[0], w[1]);
-        if (lowDetail) {
-          g.lineTo(w[0] + w[4] * 0.5, w[1]);
-          g.lineTo(w[2] - w[4] * 0.5, w[3]);
-          g.lineTo(w[2], w[3]);
-        } else {
-          g.bezierCurveTo(w[0] + w[4], w[1], w[2] - w[4], w[3], w[2], w[3]);
-        }
-      }
-      g.stroke();
-      if (z > 0.45) {
-        g.setFill(st.color());
-        for (double[] w : e.getValue()) {
-          Point2D m = WireCurve.at(new Point2D(w[0], w[1]), new Point2D(w[2], w[3]), w[4], 0.5);
-          g.fillOval(m.getX() - 3.5, m.getY() - 3.5, 7, 7);
-        }
-      }
-    }
-    g.setLineDashes(null);
-  }
-
-  private PortType inputType(PortRef input) {
-    return shown.node(input.node()).flatMap(n -> catalog.schema(n.type())).flatMap(s -> s.input(input.port()))
-        .map(InputSpec::type).orElse(PortType.ANY);
+    backLayer.paint();
   }
 
   // ---------------------------------------------------------------- mouse
@@ -1488,14 +1250,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   // ---------------------------------------------------------------- gestures
 
-  private interface Gesture {
-    void drag(Point2D screen, MouseEvent e);
-
-    void release(Point2D screen, MouseEvent e);
-
-    default void cancel() {}
-  }
-
   private final class PanGesture implements Gesture {
     private Point2D last;
 
@@ -1576,6 +1330,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
       delta = Vec2.ZERO;
       resetOffsets();
     }
+
+    @Override
+    public Rect groupBounds(int index, Rect committed) {
+      return groups.contains(index) ? committed.translate(delta) : committed;
+    }
   }
 
   private final class ResizeGesture implements Gesture {
@@ -1644,6 +1403,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
         doc.execute(new EditGroup(index, g.withBounds(bounds)));
         doc.seal();
       }
+    }
+
+    @Override
+    public Rect groupBounds(int i, Rect committed) {
+      return i == index ? bounds : committed;
     }
   }
 
@@ -1797,7 +1561,13 @@ public final class GraphCanvas extends Region implements WidgetContext {
       return first;
     }
 
-    void paint(GraphicsContext g) {
+    @Override
+    public Link hiddenLink() {
+      return detached;
+    }
+
+    @Override
+    public void paintOver(GraphicsContext g) {
       NodeView v = c.views.get(fixed.node());
       if (v == null) {
         return;
