@@ -120,11 +120,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private final NodeSearch search = new NodeSearch();
   private final NodeSearchBox searchBox = new NodeSearchBox(search);
 
-  private final Map<NodeId, NodeView> views = new LinkedHashMap<>();
-  private final Map<NodeId, Map<String, String>> linkedFrom = new HashMap<>();
-  private final Map<NodeId, NodeRunState> runStates = new HashMap<>();
-  private final ObservableSet<NodeId> selection = FXCollections.observableSet(new LinkedHashSet<>());
-  private final ObservableSet<Integer> selectedGroups = FXCollections.observableSet(new TreeSet<>());
+  private final NodeViews nodeViews = new NodeViews(this);
+  private final CanvasSelection selected = new CanvasSelection(id -> nodeViews.get(id), this::requestRedraw);
+  private final LevelOfDetail detail = new LevelOfDetail(this);
   private Graph shown = Graph.empty();
 
   private Gesture gesture;
@@ -161,23 +159,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     overlay.getChildren().addAll(band, hint, searchBox);
     getChildren().addAll(backLayer.canvasNode(), world, overlay);
 
-    doc.graphProperty().addListener((o, was, is) -> sync(is));
-    selection.addListener((SetChangeListener<NodeId>) c -> {
-      if (c.wasAdded()) {
-        NodeView v = views.get(c.getElementAdded());
-        if (v != null) {
-          v.setSelected(true);
-        }
-      }
-      if (c.wasRemoved()) {
-        NodeView v = views.get(c.getElementRemoved());
-        if (v != null) {
-          v.setSelected(false);
-        }
-      }
-      requestRedraw();
-    });
-    selectedGroups.addListener((SetChangeListener<Integer>) c -> requestRedraw());
+    doc.graphProperty().addListener((o, was, is) -> show(is));
 
     addEventFilter(MouseEvent.MOUSE_PRESSED, this::filterPress);
     addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
@@ -197,7 +179,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     setOnDragDropped(this::dragDropped);
     widthProperty().addListener(o -> requestRedraw());
     heightProperty().addListener(o -> requestRedraw());
-    sync(doc.graph());
+    show(doc.graph());
   }
 
   public void setHost(CanvasHost host) {
@@ -226,48 +208,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** After a pan or zoom: nodes come into view with their detail, and the back layer moves or repaints. */
   private void viewChanged() {
-    updateDetail();
+    detail.update();
     backLayer.viewMoved();
-  }
-
-  /** Zoomed out further than this, nodes show only their frame and title (as ComfyUI's low-quality mode). */
-  public static final double DETAIL_ZOOM = 0.5;
-
-  /** Graphs up to this many nodes always show full detail. */
-  public static final int SMALL_GRAPH = 80;
-  private boolean detailWanted;
-
-  /**
-   * Gives the nodes in view their ports and widgets once the zoom makes them readable, and takes them away from
-   * every node when zoomed out. Nodes that leave the view keep theirs, so panning back costs nothing.
-   */
-  public void updateDetail() {
-    double w = getWidth();
-    double h = getHeight();
-    if (w <= 0 || h <= 0) {
-      return;
-    }
-    double z = zoom();
-    // a small graph is cheap at any zoom: it keeps its detail, so its structure stays readable when fitted
-    detailWanted = views.size() <= SMALL_GRAPH || z >= (detailWanted ? DETAIL_ZOOM * 0.9 : DETAIL_ZOOM);
-    double margin = 150 / z;
-    Point2D tl = screenToWorld(Point2D.ZERO);
-    Point2D br = screenToWorld(new Point2D(w, h));
-    for (NodeView v : views.values()) {
-      if (!detailWanted) {
-        v.setDetailed(false);
-        continue;
-      }
-      if (v.isDetailed()) {
-        continue;
-      }
-      double x = v.getLayoutX();
-      double y = v.getLayoutY();
-      if (x + v.nodeWidth() >= tl.getX() - margin && x <= br.getX() + margin && y + v.nodeHeight() >= tl.getY() - margin
-          && y <= br.getY() + margin) {
-        v.setDetailed(true);
-      }
-    }
   }
 
   /** Zooms by {@code factor} keeping the canvas point under {@code screen} in place. */
@@ -297,102 +239,28 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Frames the whole graph (or the selection, if any) in the view. */
   public void fitToView() {
-    viewport.frame(hits.contentBounds(!selection.isEmpty()), getWidth(), getHeight());
+    viewport.frame(hits.contentBounds(!selection().isEmpty()), getWidth(), getHeight());
   }
 
   // ---------------------------------------------------------------- model → view
 
-  private void sync(Graph g) {
+  /** Shows a new version of the graph: node views, wires, level of detail and selection follow it. */
+  private void show(Graph g) {
     Graph before = shown;
     shown = g;
-    Map<NodeId, Map<String, String>> linked = new HashMap<>();
-    for (Link l : g.links()) {
-      String from = g.node(l.from().node()).map(n -> shortName(n)).orElse(l.from().node().value());
-      linked.computeIfAbsent(l.to().node(), k -> new HashMap<>()).put(l.to().port(), from);
-    }
-    Set<NodeId> gone = new HashSet<>(views.keySet());
-    List<NodeView> added = new ArrayList<>();
-    for (Node n : g.nodeList()) {
-      gone.remove(n.id());
-      NodeView v = views.get(n.id());
-      Map<String, String> lf = linked.getOrDefault(n.id(), Map.of());
-      if (v == null || !v.node().type().equals(n.type())) {
-        if (v != null) {
-          world.getChildren().remove(v);
-        }
-        v = createView(n);
-        views.put(n.id(), v);
-        added.add(v);
-        v.update(n, lf);
-        v.setSelected(selection.contains(n.id()));
-        NodeRunState rs = runStates.get(n.id());
-        if (rs != null) {
-          v.setRunState(rs);
-        }
-      } else if (!v.node().equals(n) || !lf.equals(linkedFrom.getOrDefault(n.id(), Map.of()))) {
-        v.update(n, lf);
-      }
-    }
-    List<NodeView> removed = new ArrayList<>();
-    for (NodeId id : gone) {
-      removed.add(views.remove(id));
-    }
-    if (!removed.isEmpty()) {
-      if (removed.size() > 50) {
-        Set<NodeView> drop = new HashSet<>(removed);
-        world.getChildren().removeIf(drop::contains);
-      } else {
-        world.getChildren().removeAll(removed);
-      }
-    }
-    world.getChildren().addAll(added);
-    linkedFrom.clear();
-    linkedFrom.putAll(linked);
+    nodeViews.sync(g);
     backLayer.graphChanged();
-    updateDetail();
-    selection.retainAll(g.nodes().keySet());
-    if (before.groups().size() != g.groups().size()) {
-      selectedGroups.removeIf(i -> i >= g.groups().size());
-    }
+    detail.update();
+    selected.graphChanged(before, g);
     requestRedraw();
   }
 
-  private static String shortName(Node n) {
-    return n.title() != null ? n.title() : n.id().value();
-  }
-
-  private NodeView createView(Node n) {
-    Optional<NodeSchema> schema = catalog.schema(n.type());
-    if (schema.isPresent()) {
-      return new NodeView(schema.get(), false, n, this);
-    }
-    return new NodeView(placeholderSchema(n), true, n, this);
-  }
-
-  /** A stand-in for a type this studio does not know, with the ports its links use so wires still show. */
-  private NodeSchema placeholderSchema(Node n) {
-    List<InputSpec> in = new ArrayList<>();
-    List<OutputSpec> out = new ArrayList<>();
-    Set<String> seenIn = new HashSet<>();
-    Set<String> seenOut = new HashSet<>();
-    for (Link l : shown.links()) {
-      if (l.to().node().equals(n.id()) && seenIn.add(l.to().port())) {
-        in.add(new InputSpec(l.to().port(), PortType.ANY, null, null, null, null, List.of(), false, true, false,
-            null, null));
-      }
-      if (l.from().node().equals(n.id()) && seenOut.add(l.from().port())) {
-        out.add(new OutputSpec(l.from().port(), PortType.ANY, null));
-      }
-    }
-    return new NodeSchema(n.type(), n.type(), "missing", "", in, out, false);
-  }
-
   public NodeView view(NodeId id) {
-    return views.get(id);
+    return nodeViews.get(id);
   }
 
   public Map<NodeId, NodeView> views() {
-    return views;
+    return nodeViews.all();
   }
 
   /** The graph as last shown: the document's, once {@link #sync} has caught up. */
@@ -437,67 +305,51 @@ public final class GraphCanvas extends Region implements WidgetContext {
   // ---------------------------------------------------------------- run marks
 
   public void setRunState(NodeId id, NodeRunState state) {
-    if (state.phase() == NodeRunState.Phase.IDLE) {
-      runStates.remove(id);
-    } else {
-      runStates.put(id, state);
-    }
-    NodeView v = views.get(id);
-    if (v != null) {
-      v.setRunState(state);
-    }
+    nodeViews.setRunState(id, state);
   }
 
   public NodeRunState runState(NodeId id) {
-    return runStates.getOrDefault(id, NodeRunState.IDLE);
+    return nodeViews.runState(id);
   }
 
   public void clearRunStates() {
-    for (NodeId id : new ArrayList<>(runStates.keySet())) {
-      setRunState(id, NodeRunState.IDLE);
-    }
+    nodeViews.clearRunStates();
   }
 
   // ---------------------------------------------------------------- selection
 
   public ObservableSet<NodeId> selection() {
-    return selection;
+    return selected.nodes();
   }
 
   public ObservableSet<Integer> selectedGroups() {
-    return selectedGroups;
+    return selected.groups();
   }
 
   public void select(Set<NodeId> ids) {
-    selection.retainAll(ids);
-    selection.addAll(ids);
-    selectedGroups.clear();
+    selected.select(ids);
   }
 
   public void selectAll() {
-    selection.addAll(shown.nodes().keySet());
-    for (int i = 0; i < shown.groups().size(); i++) {
-      selectedGroups.add(i);
-    }
+    selected.selectAll(shown);
   }
 
   public void clearSelection() {
-    selection.clear();
-    selectedGroups.clear();
+    selected.clear();
   }
 
   // ---------------------------------------------------------------- edit actions
 
   public void deleteSelection() {
-    if (selection.isEmpty() && selectedGroups.isEmpty()) {
+    if (selection().isEmpty() && selectedGroups().isEmpty()) {
       return;
     }
-    doc.execute(new RemoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups)));
+    doc.execute(new RemoveItems(Set.copyOf(selection()), Set.copyOf(selectedGroups())));
     clearSelection();
   }
 
   private Fragment selectionFragment() {
-    return Fragment.copy(shown, Set.copyOf(selection), Set.copyOf(selectedGroups));
+    return Fragment.copy(shown, Set.copyOf(selection()), Set.copyOf(selectedGroups()));
   }
 
   /** Puts the selection on the system clipboard as workflow JSON. */
@@ -517,7 +369,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     Fragment f = selectionFragment();
     if (copySelection()) {
       doc.execute(Composite.of("Cut " + describe(f),
-          new RemoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups))));
+          new RemoveItems(Set.copyOf(selection()), Set.copyOf(selectedGroups()))));
       clearSelection();
     }
   }
@@ -553,17 +405,17 @@ public final class GraphCanvas extends Region implements WidgetContext {
       return false;
     }
     int first = shown.groups().size() - checked.groups().size();
-    selection.clear();
-    selectedGroups.clear();
+    selection().clear();
+    selectedGroups().clear();
     for (Node n : checked.nodes()) {
-      selection.add(n.id());
-      NodeView v = views.get(n.id());
+      selection().add(n.id());
+      NodeView v = views().get(n.id());
       if (v != null) {
         v.toFront();
       }
     }
     for (int i = first; i < shown.groups().size(); i++) {
-      selectedGroups.add(i);
+      selectedGroups().add(i);
     }
     return true;
   }
@@ -589,8 +441,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Mutes the selected nodes, or unmutes them if all are muted. */
   public void toggleMode(NodeMode mode) {
-    if (!selection.isEmpty()) {
-      doc.execute(SetMode.toggle(shown, Set.copyOf(selection), mode));
+    if (!selection().isEmpty()) {
+      doc.execute(SetMode.toggle(shown, Set.copyOf(selection()), mode));
     }
   }
 
@@ -603,9 +455,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
     } else {
       doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, GroupFrames.around(b))));
     }
-    selection.clear();
-    selectedGroups.clear();
-    selectedGroups.add(shown.groups().size() - 1);
+    selection().clear();
+    selectedGroups().clear();
+    selectedGroups().add(shown.groups().size() - 1);
   }
 
   /** Adds a node of this type with its top-left corner at a canvas point, and selects it. */
@@ -614,9 +466,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
         NodeLayout.preferredSize(schema));
     doc.execute(new AddNodes("Add " + schema.displayName(), List.of(n), List.of(), List.of()));
     search.used(schema.typeId());
-    selection.clear();
-    selectedGroups.clear();
-    selection.add(n.id());
+    selection().clear();
+    selectedGroups().clear();
+    selection().add(n.id());
     return n;
   }
 
@@ -633,8 +485,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
           Node n = NodeFactory.create(shown, s, new Vec2(worldAt.getX(), worldAt.getY()),
               NodeLayout.preferredSize(s)).withWidget(in.name(), modelName);
           doc.execute(new AddNodes("Add " + s.displayName() + " for " + modelName, List.of(n), List.of(), List.of()));
-          selection.clear();
-          selection.add(n.id());
+          selection().clear();
+          selection().add(n.id());
           return Optional.of(n);
         }
       }
@@ -706,11 +558,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     // pressing a widget selects its node, as pressing the node does
     NodeView v = HitTest.owningView(e.getPickResult().getIntersectedNode());
     lastAdded = null;
-    if (v != null && e.getButton() == MouseButton.PRIMARY && !selection.contains(v.node().id())) {
+    if (v != null && e.getButton() == MouseButton.PRIMARY && !selection().contains(v.node().id())) {
       if (!e.isShiftDown() && !e.isShortcutDown()) {
         clearSelection();
       }
-      selection.add(v.node().id());
+      selection().add(v.node().id());
       lastAdded = v.node().id();
     }
   }
@@ -749,13 +601,13 @@ public final class GraphCanvas extends Region implements WidgetContext {
       if (e.isShiftDown() || e.isShortcutDown()) {
         // the filter added it when it was not selected; a second shift-click removes it
         if (!justAdded(id)) {
-          selection.remove(id);
+          selection().remove(id);
           e.consume();
           return;
         }
       }
       v.toFront();
-      gesture = new MoveGesture(this, screen, Set.copyOf(selection), Set.copyOf(selectedGroups));
+      gesture = new MoveGesture(this, screen, Set.copyOf(selection()), Set.copyOf(selectedGroups()));
       e.consume();
       return;
     }
@@ -766,17 +618,17 @@ public final class GraphCanvas extends Region implements WidgetContext {
       return;
     }
     if (gh != null && gh.part() == HitTest.GroupPart.TITLE) {
-      if (!selectedGroups.contains(gh.index())) {
+      if (!selectedGroups().contains(gh.index())) {
         if (!e.isShiftDown()) {
           clearSelection();
         }
-        selectedGroups.add(gh.index());
+        selectedGroups().add(gh.index());
       } else if (e.isShiftDown()) {
-        selectedGroups.remove(gh.index());
+        selectedGroups().remove(gh.index());
         e.consume();
         return;
       }
-      gesture = new MoveGesture(this, screen, Set.copyOf(selection), Set.copyOf(selectedGroups));
+      gesture = new MoveGesture(this, screen, Set.copyOf(selection()), Set.copyOf(selectedGroups()));
       e.consume();
       return;
     }
@@ -908,8 +760,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
           case UP -> new Vec2(0, -step);
           default -> new Vec2(0, step);
         };
-        if (!selection.isEmpty() || !selectedGroups.isEmpty()) {
-          doc.execute(new MoveItems(Set.copyOf(selection), Set.copyOf(selectedGroups), d));
+        if (!selection().isEmpty() || !selectedGroups().isEmpty()) {
+          doc.execute(new MoveItems(Set.copyOf(selection()), Set.copyOf(selectedGroups()), d));
         }
         e.consume();
       }
@@ -972,9 +824,9 @@ public final class GraphCanvas extends Region implements WidgetContext {
     }
     ContextMenu menu;
     if (v != null) {
-      if (!selection.contains(v.node().id())) {
+      if (!selection().contains(v.node().id())) {
         clearSelection();
-        selection.add(v.node().id());
+        selection().add(v.node().id());
       }
       menu = nodeMenu(v);
     } else {
@@ -1033,7 +885,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
         new SeparatorMenuItem(),
         item("Remove group", () -> {
           doc.execute(new RemoveItems(Set.of(), Set.of(index)));
-          selectedGroups.clear();
+          selectedGroups().clear();
         }),
         item("Remove group and its nodes", () -> {
           doc.execute(new RemoveItems(hits.nodesInGroup(index), Set.of(index)));
@@ -1244,7 +1096,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
   @Override
   protected void layoutChildren() {
     overlay.resize(getWidth(), getHeight());
-    updateDetail();
+    detail.update();
     requestRedraw();
   }
 
@@ -1297,7 +1149,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       moved = true;
       delta = new Vec2(dx, dy);
       for (NodeId id : nodes) {
-        NodeView v = c.views.get(id);
+        NodeView v = c.views().get(id);
         if (v != null) {
           v.setTranslateX(dx);
           v.setTranslateY(dy);
@@ -1317,7 +1169,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
     private void resetOffsets() {
       for (NodeId id : nodes) {
-        NodeView v = c.views.get(id);
+        NodeView v = c.views().get(id);
         if (v != null) {
           v.setTranslateX(0);
           v.setTranslateY(0);
@@ -1356,13 +1208,13 @@ public final class GraphCanvas extends Region implements WidgetContext {
       double h = Math.max(40, baseH + (screen.getY() - start.getY()) / zoom());
       double w = Math.max(NodeLayout.MIN_WIDTH, original.size().x() + (screen.getX() - start.getX()) / zoom());
       size = new Vec2(Math.round(w), Math.round(h));
-      view.update(original.withSize(size), linkedFrom.getOrDefault(original.id(), Map.of()));
+      view.update(original.withSize(size), nodeViews.linkedFrom(original.id()));
       requestRedraw();
     }
 
     @Override
     public void release(Point2D screen, MouseEvent e) {
-      view.update(original, linkedFrom.getOrDefault(original.id(), Map.of()));
+      view.update(original, nodeViews.linkedFrom(original.id()));
       if (!size.equals(original.size())) {
         doc.execute(new ResizeNode(original.id(), size));
         doc.seal();
@@ -1371,7 +1223,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
     @Override
     public void cancel() {
-      view.update(original, linkedFrom.getOrDefault(original.id(), Map.of()));
+      view.update(original, nodeViews.linkedFrom(original.id()));
     }
   }
 
@@ -1450,16 +1302,16 @@ public final class GraphCanvas extends Region implements WidgetContext {
       if (!additive) {
         clearSelection();
       }
-      for (NodeView v : views.values()) {
+      for (NodeView v : views().values()) {
         Rect nr = new Rect(v.getLayoutX(), v.getLayoutY(), v.nodeWidth(), v.nodeHeight());
         if (HitTest.overlaps(r, nr)) {
-          selection.add(v.node().id());
+          selection().add(v.node().id());
         }
       }
       for (int i = 0; i < shown.groups().size(); i++) {
         Rect g = shown.groups().get(i).bounds();
         if (r.contains(new Vec2(g.x(), g.y())) && r.contains(new Vec2(g.x() + g.width(), g.y() + g.height()))) {
-          selectedGroups.add(i);
+          selectedGroups().add(i);
         }
       }
     }
@@ -1568,14 +1420,14 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
     @Override
     public void paintOver(GraphicsContext g) {
-      NodeView v = c.views.get(fixed.node());
+      NodeView v = c.views().get(fixed.node());
       if (v == null) {
         return;
       }
       Point2D anchor = v.portPosition(fixed.port(), fixed.input());
       Point2D end = cursor;
       if (target != null && verdict != null && verdict.allowed()) {
-        NodeView tv = c.views.get(target.node());
+        NodeView tv = c.views().get(target.node());
         end = tv.portPosition(target.port(), target.input());
       }
       Point2D a = fromOutput() ? anchor : end;
@@ -1592,7 +1444,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
       g.stroke();
       g.setLineDashes(null);
       if (target != null) {
-        NodeView tv = c.views.get(target.node());
+        NodeView tv = c.views().get(target.node());
         Point2D p = tv.portPosition(target.port(), target.input());
         g.setStroke(refused ? Palette.DANGER : Palette.SUCCESS);
         g.setLineWidth(2.5);
@@ -1660,8 +1512,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
         Link link = fromOutput() ? new Link(fixed.ref(), new PortRef(n.id(), entry.port()))
             : new Link(new PortRef(n.id(), entry.port()), fixed.ref());
         c.doc.execute(Composite.of("Add " + s.displayName() + " and connect", AddNodes.one(n), new Connect(link)));
-        c.selection.clear();
-        c.selection.add(n.id());
+        c.selection().clear();
+        c.selection().add(n.id());
       });
     }
 

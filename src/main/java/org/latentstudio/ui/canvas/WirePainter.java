@@ -81,7 +81,7 @@ final class WirePainter {
     double z = canvas.zoom();
     Set<NodeId> selection = canvas.selection();
     // many wires far out are drawn as three straight pieces: indistinguishable from curves at that size
-    boolean lowDetail = z < GraphCanvas.DETAIL_ZOOM && canvas.graph().links().size() > 150;
+    boolean lowDetail = z < LevelOfDetail.DETAIL_ZOOM && canvas.graph().links().size() > 150;
     Map<WireStyle, List<double[]>> batches = new LinkedHashMap<>();
     for (WireInfo wi : wires()) {
       Link l = wi.link();
