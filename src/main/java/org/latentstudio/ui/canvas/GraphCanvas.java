@@ -273,6 +273,22 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return world;
   }
 
+  HitTest hits() {
+    return hits;
+  }
+
+  NodeViews nodeViews() {
+    return nodeViews;
+  }
+
+  LinkRules rules() {
+    return rules;
+  }
+
+  CanvasHost host() {
+    return host;
+  }
+
   Viewport viewport() {
     return viewport;
   }
@@ -506,7 +522,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     showSearch(screenAt, "", all, e -> addNode(e.schema(), worldAt));
   }
 
-  private void showSearch(Point2D screenAt, String title, List<NodeSearchBox.Entry> entries,
+  void showSearch(Point2D screenAt, String title, List<NodeSearchBox.Entry> entries,
       java.util.function.Consumer<NodeSearchBox.Entry> chosen) {
     searchBox.applyCss();
     searchBox.autosize();
@@ -574,7 +590,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     Point2D screen = new Point2D(e.getX(), e.getY());
     Point2D wp = screenToWorld(screen);
     if (e.getButton() == MouseButton.MIDDLE || (e.getButton() == MouseButton.PRIMARY && spaceDown)) {
-      gesture = new PanGesture(screen);
+      gesture = new PanGesture(viewport, screen, () -> spacePanned = true);
       spacePanned = spaceDown;
       setCursor(Cursor.CLOSED_HAND);
       e.consume();
@@ -594,7 +610,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     if (v != null) {
       NodeId id = v.node().id();
       if (role == NodeView.Role.RESIZE) {
-        gesture = new ResizeGesture(v, screen);
+        gesture = new NodeResizeGesture(this, v, screen);
         e.consume();
         return;
       }
@@ -613,7 +629,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     }
     HitTest.GroupHit gh = hits.groupAt(wp);
     if (gh != null && gh.part() == HitTest.GroupPart.RESIZE) {
-      gesture = new GroupResizeGesture(gh.index(), shown.groups().get(gh.index()).bounds(), screen);
+      gesture = new GroupResizeGesture(this, gh.index(), screen);
       e.consume();
       return;
     }
@@ -636,7 +652,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
     if (wire != null && e.getClickCount() == 1) {
       selectWire = wire;
     }
-    gesture = new BandGesture(screen, e.isShiftDown() || e.isShortcutDown());
+    gesture = new BandGesture(this, band, screen, e.isShiftDown() || e.isShortcutDown(), () -> selectWire = null);
     e.consume();
   }
 
@@ -1100,433 +1116,14 @@ public final class GraphCanvas extends Region implements WidgetContext {
     requestRedraw();
   }
 
-  // ---------------------------------------------------------------- gestures
-
-  private final class PanGesture implements Gesture {
-    private Point2D last;
-
-    PanGesture(Point2D start) {
-      this.last = start;
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      viewport.set(zoom(), viewport.panX() + screen.getX() - last.getX(), viewport.panY() + screen.getY() - last.getY());
-      last = screen;
-      spacePanned = true;
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {}
-  }
-
-  /** Moves the selected nodes and groups (and the nodes inside those groups) by one offset. */
-  private static final class MoveGesture implements Gesture {
-    private final GraphCanvas c;
-    private final Point2D start;
-    private final Set<NodeId> nodes = new LinkedHashSet<>();
-    private final Set<Integer> groups;
-    private Vec2 delta = Vec2.ZERO;
-    private boolean moved;
-
-    MoveGesture(GraphCanvas c, Point2D start, Set<NodeId> selected, Set<Integer> groups) {
-      this.c = c;
-      this.start = start;
-      this.groups = groups;
-      nodes.addAll(selected);
-      for (int g : groups) {
-        nodes.addAll(c.hits.nodesInGroup(g));
-      }
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      double dx = (screen.getX() - start.getX()) / c.zoom();
-      double dy = (screen.getY() - start.getY()) / c.zoom();
-      if (!moved && Math.hypot(dx * c.zoom(), dy * c.zoom()) < 3) {
-        return;
-      }
-      moved = true;
-      delta = new Vec2(dx, dy);
-      for (NodeId id : nodes) {
-        NodeView v = c.views().get(id);
-        if (v != null) {
-          v.setTranslateX(dx);
-          v.setTranslateY(dy);
-        }
-      }
-      c.requestRedraw();
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {
-      resetOffsets();
-      if (moved && (delta.x() != 0 || delta.y() != 0)) {
-        c.doc.execute(new MoveItems(nodes, groups, delta));
-        c.doc.seal();
-      }
-    }
-
-    private void resetOffsets() {
-      for (NodeId id : nodes) {
-        NodeView v = c.views().get(id);
-        if (v != null) {
-          v.setTranslateX(0);
-          v.setTranslateY(0);
-        }
-      }
-    }
-
-    @Override
-    public void cancel() {
-      delta = Vec2.ZERO;
-      resetOffsets();
-    }
-
-    @Override
-    public Rect groupBounds(int index, Rect committed) {
-      return groups.contains(index) ? committed.translate(delta) : committed;
-    }
-  }
-
-  private final class ResizeGesture implements Gesture {
-    private final NodeView view;
-    private final Node original;
-    private final Point2D start;
-    private Vec2 size;
-
-    ResizeGesture(NodeView view, Point2D start) {
-      this.view = view;
-      this.original = view.node();
-      this.start = start;
-      this.size = original.size();
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      double baseH = Math.max(original.size().y(), view.nodeLayout().height());
-      double h = Math.max(40, baseH + (screen.getY() - start.getY()) / zoom());
-      double w = Math.max(NodeLayout.MIN_WIDTH, original.size().x() + (screen.getX() - start.getX()) / zoom());
-      size = new Vec2(Math.round(w), Math.round(h));
-      view.update(original.withSize(size), nodeViews.linkedFrom(original.id()));
-      requestRedraw();
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {
-      view.update(original, nodeViews.linkedFrom(original.id()));
-      if (!size.equals(original.size())) {
-        doc.execute(new ResizeNode(original.id(), size));
-        doc.seal();
-      }
-    }
-
-    @Override
-    public void cancel() {
-      view.update(original, nodeViews.linkedFrom(original.id()));
-    }
-  }
-
-  private final class GroupResizeGesture implements Gesture {
-    private final int index;
-    private final Rect original;
-    private final Point2D start;
-    private Rect bounds;
-
-    GroupResizeGesture(int index, Rect original, Point2D start) {
-      this.index = index;
-      this.original = original;
-      this.start = start;
-      this.bounds = original;
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      double w = Math.max(120, original.width() + (screen.getX() - start.getX()) / zoom());
-      double h = Math.max(GroupFrames.TITLE_H + 20, original.height() + (screen.getY() - start.getY()) / zoom());
-      bounds = new Rect(original.x(), original.y(), Math.round(w), Math.round(h));
-      requestRedraw();
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {
-      if (!bounds.equals(original)) {
-        Group g = shown.groups().get(index);
-        doc.execute(new EditGroup(index, g.withBounds(bounds)));
-        doc.seal();
-      }
-    }
-
-    @Override
-    public Rect groupBounds(int i, Rect committed) {
-      return i == index ? bounds : committed;
-    }
-  }
-
-  private final class BandGesture implements Gesture {
-    private final Point2D start;
-    private final boolean additive;
-    private boolean dragged;
-
-    BandGesture(Point2D start, boolean additive) {
-      this.start = start;
-      this.additive = additive;
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      if (!dragged && screen.distance(start) < 3) {
-        return;
-      }
-      dragged = true;
-      selectWire = null;
-      band.setX(Math.min(start.getX(), screen.getX()));
-      band.setY(Math.min(start.getY(), screen.getY()));
-      band.setWidth(Math.abs(screen.getX() - start.getX()));
-      band.setHeight(Math.abs(screen.getY() - start.getY()));
-      band.setVisible(true);
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {
-      band.setVisible(false);
-      if (!dragged) {
-        if (!additive) {
-          clearSelection();
-        }
-        return;
-      }
-      Point2D a = screenToWorld(new Point2D(band.getX(), band.getY()));
-      Point2D b = screenToWorld(new Point2D(band.getX() + band.getWidth(), band.getY() + band.getHeight()));
-      Rect r = new Rect(a.getX(), a.getY(), b.getX() - a.getX(), b.getY() - a.getY());
-      if (!additive) {
-        clearSelection();
-      }
-      for (NodeView v : views().values()) {
-        Rect nr = new Rect(v.getLayoutX(), v.getLayoutY(), v.nodeWidth(), v.nodeHeight());
-        if (HitTest.overlaps(r, nr)) {
-          selection().add(v.node().id());
-        }
-      }
-      for (int i = 0; i < shown.groups().size(); i++) {
-        Rect g = shown.groups().get(i).bounds();
-        if (r.contains(new Vec2(g.x(), g.y())) && r.contains(new Vec2(g.x() + g.width(), g.y() + g.height()))) {
-          selectedGroups().add(i);
-        }
-      }
-    }
-
-    @Override
-    public void cancel() {
-      band.setVisible(false);
-    }
-  }
-
-  /**
-   * Drawing a wire from a port. Over a compatible port (or a node with one) the wire snaps to it; over an
-   * incompatible one it turns red and the reason shows by the pointer. Released on empty canvas, it opens
-   * the node search filtered to types that fit and connects the chosen node.
-   */
-  static final class WireGesture implements Gesture {
-    private final GraphCanvas c;
-    private final PortHandle fixed;
-    private final Link detached;
-    private final PortType carried;
-    private Point2D cursor;
-    private PortHandle target;
-    private LinkRules.Verdict verdict;
-
-    private WireGesture(GraphCanvas c, PortHandle fixed, Link detached, Point2D cursor) {
-      this.c = c;
-      this.fixed = fixed;
-      this.detached = detached;
-      this.cursor = cursor;
-      this.carried = fixed.input() ? fixed.type() : c.validator.outputType(c.shown, fixed.ref());
-    }
-
-    static WireGesture start(GraphCanvas c, PortHandle pressed, Point2D wp) {
-      if (pressed.input()) {
-        Optional<Link> existing = c.shown.linkInto(pressed.ref());
-        if (existing.isPresent()) {
-          // pick up the end of an existing wire: it can be dropped elsewhere, or on empty canvas to remove it
-          Link l = existing.get();
-          PortType t = c.validator.outputType(c.shown, l.from());
-          return new WireGesture(c, new PortHandle(l.from().node(), l.from().port(), false, t), l, wp);
-        }
-      }
-      return new WireGesture(c, pressed, null, wp);
-    }
-
-    boolean fromOutput() {
-      return !fixed.input();
-    }
-
-    @Override
-    public void drag(Point2D screen, MouseEvent e) {
-      cursor = c.screenToWorld(screen);
-      findTarget();
-      if (verdict != null && !verdict.allowed()) {
-        c.showHint(verdict.reason(), screen);
-      } else {
-        c.hint.setVisible(false);
-      }
-      c.requestRedraw();
-    }
-
-    private void findTarget() {
-      target = null;
-      verdict = null;
-      PortHandle p = c.hits.portAt(cursor);
-      if (p != null && p.input() == fromOutput() && !p.node().equals(fixed.node())) {
-        target = p;
-      } else {
-        NodeView v = c.hits.nodeAt(cursor);
-        if (v != null && !v.node().id().equals(fixed.node())) {
-          target = bestPortOn(v);
-        }
-      }
-      if (target != null) {
-        verdict = fromOutput() ? c.rules.check(c.shown, fixed.ref(), target.ref())
-            : c.rules.check(c.shown, target.ref(), fixed.ref());
-      }
-    }
-
-    /** Dropping on a node's body picks its first port that fits, else its first port of that side. */
-    private PortHandle bestPortOn(NodeView v) {
-      PortHandle first = null;
-      for (PortHandle h : v.portHandles()) {
-        if (h.input() != fromOutput()) {
-          continue;
-        }
-        if (first == null) {
-          first = h;
-        }
-        LinkRules.Verdict vd = fromOutput() ? c.rules.check(c.shown, fixed.ref(), h.ref())
-            : c.rules.check(c.shown, h.ref(), fixed.ref());
-        if (vd.allowed() && (!h.input() || c.shown.linkInto(h.ref()).isEmpty() || h.type() != PortType.ANY)) {
-          if (h.input() && c.shown.linkInto(h.ref()).isPresent()) {
-            continue;
-          }
-          return h;
-        }
-      }
-      return first;
-    }
-
-    @Override
-    public Link hiddenLink() {
-      return detached;
-    }
-
-    @Override
-    public void paintOver(GraphicsContext g) {
-      NodeView v = c.views().get(fixed.node());
-      if (v == null) {
-        return;
-      }
-      Point2D anchor = v.portPosition(fixed.port(), fixed.input());
-      Point2D end = cursor;
-      if (target != null && verdict != null && verdict.allowed()) {
-        NodeView tv = c.views().get(target.node());
-        end = tv.portPosition(target.port(), target.input());
-      }
-      Point2D a = fromOutput() ? anchor : end;
-      Point2D b = fromOutput() ? end : anchor;
-      boolean refused = verdict != null && !verdict.allowed();
-      Color col = refused ? Palette.DANGER : Palette.of(carried);
-      double dx = Math.max(40, Math.abs(b.getX() - a.getX()) * 0.5);
-      g.setStroke(col);
-      g.setLineWidth(3 * Math.max(1, 0.6 / c.zoom()));
-      g.setLineDashes(refused ? new double[] {8, 6} : null);
-      g.beginPath();
-      g.moveTo(a.getX(), a.getY());
-      g.bezierCurveTo(a.getX() + dx, a.getY(), b.getX() - dx, b.getY(), b.getX(), b.getY());
-      g.stroke();
-      g.setLineDashes(null);
-      if (target != null) {
-        NodeView tv = c.views().get(target.node());
-        Point2D p = tv.portPosition(target.port(), target.input());
-        g.setStroke(refused ? Palette.DANGER : Palette.SUCCESS);
-        g.setLineWidth(2.5);
-        g.strokeOval(p.getX() - 9, p.getY() - 9, 18, 18);
-        if (refused) {
-          g.strokeLine(p.getX() - 5, p.getY() - 5, p.getX() + 5, p.getY() + 5);
-          g.strokeLine(p.getX() - 5, p.getY() + 5, p.getX() + 5, p.getY() - 5);
-        }
-      }
-    }
-
-    /** The verdict for the port under the pointer, if any: what the canvas shows while dragging. */
-    LinkRules.Verdict verdict() {
-      return verdict;
-    }
-
-    @Override
-    public void release(Point2D screen, MouseEvent e) {
-      cursor = c.screenToWorld(screen);
-      findTarget();
-      c.requestRedraw();
-      if (target != null) {
-        if (!verdict.allowed()) {
-          c.showHint("Refused: " + verdict.reason(), screen);
-          c.host.status("Link refused: " + verdict.reason());
-          c.lastRefusal = verdict.reason();
-          return;
-        }
-        Link link = fromOutput() ? new Link(fixed.ref(), target.ref()) : new Link(target.ref(), fixed.ref());
-        if (link.equals(detached)) {
-          return;
-        }
-        if (detached != null) {
-          c.doc.execute(Composite.of("Move link to " + link.to(), new Disconnect(detached.to()), new Connect(link)));
-        } else {
-          c.doc.execute(new Connect(link));
-        }
-        return;
-      }
-      if (detached != null) {
-        c.doc.execute(new Disconnect(detached.to()));
-        return;
-      }
-      if (c.hits.nodeAt(cursor) != null) {
-        return;
-      }
-      openFilteredSearch(screen);
-    }
-
-    private void openFilteredSearch(Point2D screen) {
-      Point2D wp = cursor;
-      List<NodeSearchBox.Entry> entries = (fromOutput()
-          ? PortMatching.inputsAccepting(c.catalog, carried)
-          : PortMatching.outputsFeeding(c.catalog, carried)).stream()
-          .map(m -> new NodeSearchBox.Entry(m.schema(), m.port(), carried))
-          .toList();
-      String title = (fromOutput() ? "Nodes that take " : "Nodes that give ") + carried;
-      c.showSearch(screen, title, entries, entry -> {
-        NodeSchema s = entry.schema();
-        Vec2 size = NodeLayout.preferredSize(s);
-        // put the new node so that its port lands near where the wire was dropped
-        Vec2 at = fromOutput() ? new Vec2(wp.getX(), wp.getY() - NodeLayout.TITLE_H)
-            : new Vec2(wp.getX() - size.x(), wp.getY() - NodeLayout.TITLE_H);
-        Node n = NodeFactory.create(c.shown, s, at, size);
-        Link link = fromOutput() ? new Link(fixed.ref(), new PortRef(n.id(), entry.port()))
-            : new Link(new PortRef(n.id(), entry.port()), fixed.ref());
-        c.doc.execute(Composite.of("Add " + s.displayName() + " and connect", AddNodes.one(n), new Connect(link)));
-        c.selection().clear();
-        c.selection().add(n.id());
-      });
-    }
-
-    @Override
-    public void cancel() {
-      c.hint.setVisible(false);
-    }
-  }
-
   /** The reason the last wire was refused, for the status bar and tests. */
   private String lastRefusal;
 
   public String lastRefusal() {
     return lastRefusal;
+  }
+
+  void wireRefused(String reason) {
+    lastRefusal = reason;
   }
 }
