@@ -100,13 +100,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
   /** Drag-and-drop format of a node type from the node library: its type id. */
   public static final DataFormat NODE_FORMAT = new DataFormat("application/x-latentstudio-node");
 
-  private static final Vec2 PASTE_OFFSET = new Vec2(30, 30);
 
   private final Document doc;
   private final NodeCatalog catalog;
   private final LinkRules rules;
   private final GraphValidator validator;
-  private final ClipboardCodec clipboardCodec = new ClipboardCodec();
   private CanvasHost host = CanvasHost.NONE;
 
   private final javafx.scene.Group world = new javafx.scene.Group();
@@ -123,6 +121,8 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private final NodeViews nodeViews = new NodeViews(this);
   private final CanvasSelection selected = new CanvasSelection(id -> nodeViews.get(id), this::requestRedraw);
   private final LevelOfDetail detail = new LevelOfDetail(this);
+  private final EditActions edits = new EditActions(this);
+  private final ClipboardActions clipboard = new ClipboardActions(this);
   private Graph shown = Graph.empty();
 
   private Gesture gesture;
@@ -273,6 +273,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return world;
   }
 
+  /** Where the pointer was last seen over the canvas, in canvas pixels: where pastes and new groups go. */
+  Point2D lastMouse() {
+    return lastMouse;
+  }
+
   HitTest hits() {
     return hits;
   }
@@ -357,37 +362,16 @@ public final class GraphCanvas extends Region implements WidgetContext {
   // ---------------------------------------------------------------- edit actions
 
   public void deleteSelection() {
-    if (selection().isEmpty() && selectedGroups().isEmpty()) {
-      return;
-    }
-    doc.execute(new RemoveItems(Set.copyOf(selection()), Set.copyOf(selectedGroups())));
-    clearSelection();
-  }
-
-  private Fragment selectionFragment() {
-    return Fragment.copy(shown, Set.copyOf(selection()), Set.copyOf(selectedGroups()));
+    edits.deleteSelection();
   }
 
   /** Puts the selection on the system clipboard as workflow JSON. */
   public boolean copySelection() {
-    Fragment f = selectionFragment();
-    if (f.isEmpty()) {
-      return false;
-    }
-    ClipboardContent content = new ClipboardContent();
-    content.putString(clipboardCodec.write(f));
-    Clipboard.getSystemClipboard().setContent(content);
-    host.status("Copied " + describe(f));
-    return true;
+    return clipboard.copy();
   }
 
   public void cutSelection() {
-    Fragment f = selectionFragment();
-    if (copySelection()) {
-      doc.execute(Composite.of("Cut " + describe(f),
-          new RemoveItems(Set.copyOf(selection()), Set.copyOf(selectedGroups()))));
-      clearSelection();
-    }
+    clipboard.cut();
   }
 
   /**
@@ -396,96 +380,27 @@ public final class GraphCanvas extends Region implements WidgetContext {
    * @param withConnections also keep the links that fed the copied nodes (Ctrl+Shift+V)
    */
   public boolean paste(boolean withConnections) {
-    Clipboard cb = Clipboard.getSystemClipboard();
-    String text = cb.hasString() ? cb.getString() : null;
-    Optional<Fragment> f = clipboardCodec.read(text);
-    if (f.isEmpty() || f.get().isEmpty()) {
-      host.status("Nothing to paste: the clipboard holds no workflow");
-      return false;
-    }
-    Point2D at = screenToWorld(lastMouse);
-    return pasteFragment(f.get(), new Vec2(at.getX(), at.getY()), withConnections, "Paste " + describe(f.get()));
-  }
-
-  private boolean pasteFragment(Fragment f, Vec2 at, boolean withConnections, String description) {
-    AddNodes add = f.pasteInto(shown, at, withConnections, description);
-    // links from outside the piece must still fit where they land
-    Set<NodeId> pasted = new HashSet<>();
-    add.nodes().forEach(n -> pasted.add(n.id()));
-    Graph withNodes = new AddNodes("", add.nodes(), List.of(), List.of()).apply(shown);
-    List<Link> allowed = add.links().stream()
-        .filter(l -> pasted.contains(l.from().node()) || rules.allowed(withNodes, l))
-        .toList();
-    AddNodes checked = new AddNodes(add.description(), add.nodes(), allowed, add.groups());
-    if (!doc.execute(checked)) {
-      return false;
-    }
-    int first = shown.groups().size() - checked.groups().size();
-    selection().clear();
-    selectedGroups().clear();
-    for (Node n : checked.nodes()) {
-      selection().add(n.id());
-      NodeView v = views().get(n.id());
-      if (v != null) {
-        v.toFront();
-      }
-    }
-    for (int i = first; i < shown.groups().size(); i++) {
-      selectedGroups().add(i);
-    }
-    return true;
+    return clipboard.paste(withConnections);
   }
 
   /** Copies the selection and pastes it a little below and to the right, keeping its input links. */
   public void duplicateSelection() {
-    Fragment f = selectionFragment();
-    if (f.isEmpty()) {
-      return;
-    }
-    pasteFragment(f, f.origin().plus(PASTE_OFFSET), true, "Duplicate " + describe(f));
-  }
-
-  private static String describe(Fragment f) {
-    int n = f.graph().nodes().size();
-    int g = f.graph().groups().size();
-    String nodes = n == 1 ? "1 node" : n + " nodes";
-    if (g == 0) {
-      return nodes;
-    }
-    return (n == 0 ? "" : nodes + " and ") + (g == 1 ? "1 group" : g + " groups");
+    clipboard.duplicate();
   }
 
   /** Mutes the selected nodes, or unmutes them if all are muted. */
   public void toggleMode(NodeMode mode) {
-    if (!selection().isEmpty()) {
-      doc.execute(SetMode.toggle(shown, Set.copyOf(selection()), mode));
-    }
+    edits.toggleMode(mode);
   }
 
   /** Frames the selected nodes in a new group. */
   public void groupSelection() {
-    Bounds b = hits.contentBounds(true);
-    if (b == null) {
-      Point2D p = screenToWorld(lastMouse);
-      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, new Rect(p.getX(), p.getY(), 400, 300))));
-    } else {
-      doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR, GroupFrames.around(b))));
-    }
-    selection().clear();
-    selectedGroups().clear();
-    selectedGroups().add(shown.groups().size() - 1);
+    edits.groupSelection();
   }
 
   /** Adds a node of this type with its top-left corner at a canvas point, and selects it. */
   public Node addNode(NodeSchema schema, Point2D worldAt) {
-    Node n = NodeFactory.create(shown, schema, new Vec2(worldAt.getX(), worldAt.getY()),
-        NodeLayout.preferredSize(schema));
-    doc.execute(new AddNodes("Add " + schema.displayName(), List.of(n), List.of(), List.of()));
-    search.used(schema.typeId());
-    selection().clear();
-    selectedGroups().clear();
-    selection().add(n.id());
-    return n;
+    return edits.addNode(schema, worldAt);
   }
 
   /** The middle of the visible canvas, in canvas units: where panels add nodes. */
@@ -495,21 +410,12 @@ public final class GraphCanvas extends Region implements WidgetContext {
 
   /** Makes the loader node for a model dragged in from the models panel. */
   public Optional<Node> addLoaderFor(String kind, String modelName, Point2D worldAt) {
-    for (NodeSchema s : catalog.schemas()) {
-      for (InputSpec in : s.inputs()) {
-        if (kind.equals(in.fileKind())) {
-          Node n = NodeFactory.create(shown, s, new Vec2(worldAt.getX(), worldAt.getY()),
-              NodeLayout.preferredSize(s)).withWidget(in.name(), modelName);
-          doc.execute(new AddNodes("Add " + s.displayName() + " for " + modelName, List.of(n), List.of(), List.of()));
-          selection().clear();
-          selection().add(n.id());
-          return Optional.of(n);
-        }
-      }
-    }
-    host.status("No loader node for " + kind + " models is installed");
-    showHint("No loader node for " + kind + " models", lastMouse);
-    return Optional.empty();
+    return edits.addLoaderFor(kind, modelName, worldAt);
+  }
+
+  /** Splits a wire with a reroute dot at a canvas point; one undo step. */
+  public void insertReroute(Link wire, Point2D wp) {
+    edits.insertReroute(wire, wp);
   }
 
   // ---------------------------------------------------------------- search
@@ -883,30 +789,24 @@ public final class GraphCanvas extends Region implements WidgetContext {
   private ContextMenu wireMenu(Link wire, Point2D wp) {
     return new ContextMenu(
         item("Insert reroute", () -> insertReroute(wire, wp)),
-        item("Delete link", () -> doc.execute(new Disconnect(wire.to()))));
+        item("Delete link", () -> edits.deleteLink(wire)));
   }
 
   private ContextMenu groupMenu(int index) {
     Group g = shown.groups().get(index);
     Menu colors = new Menu("Colour");
     Palette.GROUP_COLORS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> {
-      MenuItem mi = item(c.getKey(), () -> doc.execute(new EditGroup(index, new Group(g.title(), c.getValue(), g.bounds()))));
+      MenuItem mi = item(c.getKey(), () -> edits.recolourGroup(index, g, c.getValue()));
       mi.setGraphic(new Circle(5, Color.web(c.getValue())));
       colors.getItems().add(mi);
     });
     return new ContextMenu(
         item("Rename\u2026", () -> renameGroup(index)),
         colors,
-        item("Fit to its nodes", () -> fitGroup(index)),
+        item("Fit to its nodes", () -> edits.fitGroup(index)),
         new SeparatorMenuItem(),
-        item("Remove group", () -> {
-          doc.execute(new RemoveItems(Set.of(), Set.of(index)));
-          selectedGroups().clear();
-        }),
-        item("Remove group and its nodes", () -> {
-          doc.execute(new RemoveItems(hits.nodesInGroup(index), Set.of(index)));
-          clearSelection();
-        }));
+        item("Remove group", () -> edits.removeGroup(index)),
+        item("Remove group and its nodes", () -> edits.removeGroupAndNodes(index)));
   }
 
   private ContextMenu canvasMenu(Point2D screen, HitTest.GroupHit inside) {
@@ -924,8 +824,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
         item("Search nodes\u2026", () -> openSearch(screen)),
         add,
         item("Add note", () -> catalog.schema("Note").ifPresent(s -> addNode(s, wp))),
-        item("Add group", () -> doc.execute(new AddGroup(new Group("Group", Palette.DEFAULT_GROUP_COLOR,
-            new Rect(wp.getX(), wp.getY(), 400, 300))))),
+        item("Add group", () -> edits.addGroupAt(wp)),
         new SeparatorMenuItem(),
         paste,
         item("Select all", this::selectAll),
@@ -982,31 +881,6 @@ public final class GraphCanvas extends Region implements WidgetContext {
     });
     field.requestFocus();
     field.selectAll();
-  }
-
-  private void fitGroup(int index) {
-    Bounds b = hits.nodeBounds(hits.nodesInGroup(index));
-    if (b == null) {
-      return;
-    }
-    Group g = shown.groups().get(index);
-    doc.execute(new EditGroup(index, g.withBounds(GroupFrames.around(b))));
-    doc.seal();
-  }
-
-  /** Splits a wire with a reroute dot at a canvas point; one undo step. */
-  public void insertReroute(Link wire, Point2D wp) {
-    Optional<NodeSchema> reroute = catalog.schema("Reroute");
-    if (reroute.isEmpty()) {
-      return;
-    }
-    Node dot = NodeFactory.create(shown, reroute.get(),
-        new Vec2(wp.getX() - NodeLayout.REROUTE_SIZE.x() / 2, wp.getY() - NodeLayout.REROUTE_SIZE.y() / 2),
-        NodeLayout.REROUTE_SIZE);
-    doc.execute(Composite.of("Insert reroute",
-        AddNodes.one(dot),
-        new Connect(new Link(wire.from(), new PortRef(dot.id(), "input"))),
-        new Connect(new Link(new PortRef(dot.id(), "output"), wire.to()))));
   }
 
   // ---------------------------------------------------------------- drag and drop from outside
