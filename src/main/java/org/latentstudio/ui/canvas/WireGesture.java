@@ -68,7 +68,7 @@ final class WireGesture implements Gesture {
     if (verdict != null && !verdict.allowed()) {
       c.showHint(verdict.reason(), screen);
     } else {
-      c.hintLabel().setVisible(false);
+      c.pointerHint().hide();
     }
     c.requestRedraw();
   }
@@ -202,7 +202,7 @@ final class WireGesture implements Gesture {
         .map(m -> new NodeSearchBox.Entry(m.schema(), m.port(), carried))
         .toList();
     String title = (fromOutput() ? "Nodes that take " : "Nodes that give ") + carried;
-    c.showSearch(screen, title, entries, entry -> {
+    c.searchPopup().show(screen, title, entries, entry -> {
       NodeSchema s = entry.schema();
       Vec2 size = NodeLayout.preferredSize(s);
       // put the new node so that its port lands near where the wire was dropped
@@ -219,6 +219,6 @@ final class WireGesture implements Gesture {
 
   @Override
   public void cancel() {
-    c.hintLabel().setVisible(false);
+    c.pointerHint().hide();
   }
 }
