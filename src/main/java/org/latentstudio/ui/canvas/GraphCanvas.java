@@ -187,6 +187,20 @@ public final class GraphCanvas extends Region implements WidgetContext {
     viewport.frame(hits.contentBounds(!selection().isEmpty()), getWidth(), getHeight());
   }
 
+  /** Selects a node and brings it into view, at a readable zoom (from the problems panel). */
+  public void reveal(NodeId id) {
+    NodeView v = view(id);
+    if (v == null) {
+      return;
+    }
+    clearSelection();
+    selection().add(id);
+    double z = Math.max(zoom(), 0.8);
+    setView(z, getWidth() / 2 - (v.getLayoutX() + v.nodeWidth() / 2) * z,
+        getHeight() / 2 - (v.getLayoutY() + v.nodeHeight() / 2) * z);
+    requestFocus();
+  }
+
   /** The middle of the visible canvas, in canvas units: where panels add nodes. */
   public Point2D viewCenter() {
     return screenToWorld(new Point2D(getWidth() / 2 - 120, getHeight() / 2 - 60));

@@ -1,0 +1,272 @@
+package org.latentstudio.ui;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.SimpleObjectProperty;
+import org.latentstudio.graph.Graph;
+import org.latentstudio.io.Workflow;
+import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.io.WorkflowFormatException;
+import org.latentstudio.ui.canvas.GraphCanvas;
+import org.latentstudio.ui.files.RecentFiles;
+import org.latentstudio.ui.files.Recovery;
+import org.latentstudio.ui.files.WorkflowImport;
+
+/**
+ * The File menu's work: new, open (a workflow, or a picture with a workflow inside, which opens untitled), save
+ * and save as, the recent files, and what opens at start (a crashed session's work, else the default
+ * workflow). Anything that would replace the document asks about unsaved changes first. A saved file keeps the
+ * pan and zoom, and opening it puts the view back there.
+ */
+final class FileActions {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+  private final StudioConfig cfg;
+  private final Document doc;
+  private final GraphCanvas canvas;
+  private final Dialogs dialogs;
+  private final RecentFiles recent;
+  private final Consumer<String> status;
+  private final WorkflowCodec codec = new WorkflowCodec();
+  private final WorkflowImport importer = new WorkflowImport();
+  private final Autosave autosave;
+  /** "from picture.png" while the document came out of a picture and has no file of its own. */
+  private final SimpleObjectProperty<String> importedName = new SimpleObjectProperty<>();
+
+  FileActions(StudioConfig cfg, Document doc, GraphCanvas canvas, Dialogs dialogs, Consumer<String> status) {
+    this.cfg = cfg;
+    this.doc = doc;
+    this.canvas = canvas;
+    this.dialogs = dialogs;
+    this.status = status;
+    this.recent = new RecentFiles(cfg.userDir().resolve("recent.json"));
+    this.autosave = new Autosave(doc, new Recovery(cfg.userDir()), this::workflowWithView, status);
+  }
+
+  Autosave autosave() {
+    return autosave;
+  }
+
+  RecentFiles recent() {
+    return recent;
+  }
+
+  /** "*name — Latent Studio", starred while there are unsaved changes. */
+  StringBinding windowTitle() {
+    return Bindings.createStringBinding(() -> (doc.isDirty() ? "*" : "") + documentName() + " \u2014 "
+        + StudioWindow.TITLE, doc.dirtyProperty(), doc.fileProperty(), importedName);
+  }
+
+  /** The document's file name, where it came from, or "Untitled". */
+  String documentName() {
+    Path f = doc.file();
+    if (f != null) {
+      return f.getFileName().toString();
+    }
+    return importedName.get() != null ? importedName.get() : "Untitled";
+  }
+
+  /** Asks about unsaved changes; returns whether the current document may go. */
+  boolean confirmDiscard() {
+    if (!doc.isDirty()) {
+      return true;
+    }
+    String name = doc.file() == null ? "Untitled" : doc.file().getFileName().toString();
+    return switch (dialogs.confirmDiscard(name)) {
+      case SAVE -> save();
+      case DISCARD -> true;
+      case CANCEL -> false;
+    };
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** What opens once the window is up: a crashed session's work if the user wants it, else the default workflow. */
+  void openAtStart() {
+    List<Recovery.Found> orphans = autosave.recovery().orphans();
+    if (!orphans.isEmpty()) {
+      Recovery.Found f = orphans.get(0);
+      String what = (f.originalFile() == null ? "An untitled workflow" : f.originalFile().getFileName().toString())
+          + " with " + f.workflow().graph().nodes().size() + " nodes was autosaved at "
+          + CLOCK.format(f.savedAt()) + " but never saved. Restore it?";
+      boolean restore = dialogs.offerRecovery(what);
+      orphans.forEach(autosave.recovery()::remove);
+      if (restore) {
+        doc.load(f.workflow(), f.originalFile(), false);
+        importedName.set(null);
+        restoreView();
+        status.accept("Restored the unsaved work from " + CLOCK.format(f.savedAt()));
+        autosave.now();
+        return;
+      }
+    }
+    Path def = cfg.defaultWorkflow();
+    if (def != null && Files.isRegularFile(def)) {
+      try {
+        // the bundled workflow is a template: it opens untitled so Save never overwrites it
+        Workflow wf = importer.read(def);
+        doc.load(wf, null, true);
+        importedName.set(null);
+        restoreView();
+        status.accept("Opened the default workflow " + def.getFileName());
+      } catch (WorkflowFormatException e) {
+        status.accept("Could not open the default workflow: " + e.getMessage());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- new and open
+
+  void newDocument() {
+    if (!confirmDiscard()) {
+      return;
+    }
+    doc.load(Workflow.of(Graph.empty()), null, true);
+    importedName.set(null);
+    canvas.clearRunStates();
+    canvas.setView(1, canvas.getWidth() / 2 - 200, canvas.getHeight() / 2 - 150);
+    autosave.recovery().discard();
+    status.accept("New workflow");
+  }
+
+  void open() {
+    if (!confirmDiscard()) {
+      return;
+    }
+    dialogs.chooseOpen(startDir()).ifPresent(p -> openPath(p, false));
+  }
+
+  /** Where the file choosers start: beside the document, else beside the last recent file. */
+  private Path startDir() {
+    if (doc.file() != null && doc.file().getParent() != null) {
+      return doc.file().getParent();
+    }
+    List<Path> r = recent.list();
+    return !r.isEmpty() && r.get(0).getParent() != null ? r.get(0).getParent() : cfg.userDir();
+  }
+
+  /**
+   * Opens a workflow file or a PNG with a workflow inside.
+   *
+   * @param ask whether to ask about unsaved changes first (not when the caller already has)
+   */
+  void openPath(Path p, boolean ask) {
+    if (ask && !confirmDiscard()) {
+      return;
+    }
+    Workflow wf;
+    try {
+      wf = importer.read(p);
+    } catch (WorkflowFormatException e) {
+      dialogs.error("Cannot open " + p.getFileName(), e.getMessage());
+      status.accept("Cannot open " + p.getFileName());
+      return;
+    }
+    canvas.clearRunStates();
+    if (WorkflowImport.isPng(p)) {
+      doc.load(wf, null, false);
+      importedName.set("from " + p.getFileName());
+      status.accept("Loaded the workflow inside " + p.getFileName() + "; save it to keep it");
+    } else {
+      doc.load(wf, p, true);
+      importedName.set(null);
+      recent.add(p);
+      status.accept("Opened " + p);
+    }
+    restoreView();
+  }
+
+  /** Files dropped on the canvas: the first workflow or picture among them. */
+  void openDropped(List<Path> files) {
+    for (Path p : files) {
+      if (WorkflowImport.canOpen(p)) {
+        openPath(p, true);
+        return;
+      }
+    }
+    status.accept("Drop a workflow (.json) or a picture with a workflow inside (.png)");
+  }
+
+  // ---------------------------------------------------------------- save
+
+  /** Saves to the document's file, or asks where. Returns whether it was saved. */
+  boolean save() {
+    if (doc.file() == null) {
+      return saveAs();
+    }
+    return saveTo(doc.file());
+  }
+
+  boolean saveAs() {
+    String suggested = doc.file() != null ? doc.file().getFileName().toString() : "workflow.json";
+    Optional<Path> target = dialogs.chooseSave(startDir(), suggested);
+    return target.isPresent() && saveTo(target.get());
+  }
+
+  boolean saveTo(Path file) {
+    try {
+      codec.save(workflowWithView(), file);
+    } catch (IOException e) {
+      dialogs.error("Cannot save " + file.getFileName(), "The workflow could not be written to " + file + ": "
+          + e.getMessage() + ". Nothing was lost: it is still open here. Try another folder.");
+      return false;
+    }
+    doc.markSaved(file);
+    importedName.set(null);
+    recent.add(file);
+    autosave.saved();
+    status.accept("Saved " + file);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- the view saved with the file
+
+  /** The document with the current pan and zoom in its extra data, so it reopens where it was left. */
+  Workflow workflowWithView() {
+    ObjectNode extra = doc.extra();
+    ObjectNode v = extra.putObject("view");
+    v.put("zoom", round(canvas.zoom()));
+    v.putArray("offset").add(round(canvas.panOffset().getX())).add(round(canvas.panOffset().getY()));
+    return new Workflow(doc.graph(), extra);
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 1000) / 1000.0;
+  }
+
+  /** Puts the view where the document's file left it, or fits the graph; waits for the canvas to have a size. */
+  private void restoreView() {
+    canvas.requestFocus();
+    Runnable apply = () -> {
+      var v = doc.extra().path("view");
+      if (v.has("zoom") && v.path("offset").size() == 2) {
+        canvas.setView(v.path("zoom").asDouble(1), v.path("offset").get(0).asDouble(), v.path("offset").get(1).asDouble());
+      } else {
+        canvas.fitToView();
+      }
+    };
+    if (canvas.getWidth() > 0) {
+      apply.run();
+    } else {
+      canvas.widthProperty().addListener(new InvalidationListener() {
+        @Override
+        public void invalidated(Observable o) {
+          canvas.widthProperty().removeListener(this);
+          Platform.runLater(apply);
+        }
+      });
+    }
+  }
+}

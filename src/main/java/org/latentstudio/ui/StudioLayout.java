@@ -1,0 +1,57 @@
+package org.latentstudio.ui;
+
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Orientation;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.latentstudio.ui.canvas.GraphCanvas;
+import org.latentstudio.ui.panels.GalleryStrip;
+import org.latentstudio.ui.panels.ModelsPanel;
+import org.latentstudio.ui.panels.NodeLibrary;
+import org.latentstudio.ui.panels.PreviewPanel;
+import org.latentstudio.ui.panels.ProblemsPanel;
+import org.latentstudio.ui.panels.PropertiesPanel;
+import org.latentstudio.ui.panels.QueuePanel;
+import org.latentstudio.ui.run.RunController;
+
+/**
+ * Where the panels sit: the node library and models on the left, the canvas with the gallery below it in the
+ * middle, the preview above the queue, problems and properties on the right. The side columns keep their width
+ * when the window is resized, so the canvas gets the room; the Problems tab comes forward when a run reports a
+ * problem.
+ */
+final class StudioLayout {
+  private StudioLayout() {}
+
+  static SplitPane build(NodeLibrary library, ModelsPanel models, GraphCanvas canvas, GalleryStrip gallery,
+      PreviewPanel preview, QueuePanel queue, ProblemsPanel problems, PropertiesPanel properties,
+      RunController runs) {
+    TabPane leftTabs = new TabPane(new Tab("Nodes", library), new Tab("Models", models));
+    leftTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    leftTabs.setMinWidth(200);
+    leftTabs.setPrefWidth(250);
+    Tab problemsTab = new Tab("Problems", problems);
+    TabPane rightTabs = new TabPane(new Tab("Queue", queue), problemsTab, new Tab("Properties", properties));
+    rightTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    SplitPane right = new SplitPane(preview, rightTabs);
+    right.setOrientation(Orientation.VERTICAL);
+    right.setDividerPositions(0.48);
+    right.setMinWidth(240);
+    right.setPrefWidth(320);
+    VBox middle = new VBox(canvas, gallery);
+    VBox.setVgrow(canvas, Priority.ALWAYS);
+    SplitPane main = new SplitPane(leftTabs, middle, right);
+    main.setDividerPositions(0.17, 0.78);
+    SplitPane.setResizableWithParent(leftTabs, false);
+    SplitPane.setResizableWithParent(right, false);
+    runs.problems().addListener((ListChangeListener<RunController.ProblemItem>) c -> {
+      if (!runs.problems().isEmpty()) {
+        rightTabs.getSelectionModel().select(problemsTab);
+      }
+    });
+    return main;
+  }
+}
