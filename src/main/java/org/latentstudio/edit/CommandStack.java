@@ -44,6 +44,7 @@ public final class CommandStack {
   private long savedRevision;
   private long nextRevision;
   private boolean sealed = true;
+  private boolean inGesture;
   private boolean busy;
 
   public CommandStack(Graph initial) {
@@ -130,7 +131,8 @@ public final class CommandStack {
       long now = clock.getAsLong();
       Entry top = undo.peek();
       Optional<Command> merged = Optional.empty();
-      if (top != null && !sealed && top.afterRevision() == revision && now - top.touchedAt() <= mergeWindowNanos) {
+      boolean recent = top != null && (inGesture || now - top.touchedAt() <= mergeWindowNanos);
+      if (top != null && !sealed && top.afterRevision() == revision && recent) {
         merged = top.command().mergeWith(command);
       }
       redo.clear();
@@ -192,6 +194,17 @@ public final class CommandStack {
   /** Ends the current gesture: the next command starts a new undo step even if it could merge. */
   public void seal() {
     sealed = true;
+    inGesture = false;
+  }
+
+  /**
+   * Starts a gesture (dragging a value): its commands start a new undo step and then merge into it however much
+   * time passes between them, until {@link #seal}. Without this, a slow drag on a busy machine could fall
+   * apart into several steps when the pauses outlast the merge window.
+   */
+  public void beginGesture() {
+    sealed = true;
+    inGesture = true;
   }
 
   /** Remembers the current state as saved. */

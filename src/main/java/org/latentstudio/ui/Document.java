@@ -126,6 +126,11 @@ public final class Document {
     stack.seal();
   }
 
+  /** Starts a gesture whose edits make one undo step, however slow it is, until {@link #seal}. */
+  public void beginGesture() {
+    stack.beginGesture();
+  }
+
   public CommandStack history() {
     return stack;
   }

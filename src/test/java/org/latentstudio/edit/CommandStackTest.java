@@ -50,6 +50,27 @@ class CommandStackTest {
   }
 
   @Test
+  void aSlowDragIsStillOneUndoStep() {
+    CommandStack s = stack(one(), 10);
+    s.execute(new SetWidget(NodeId.of("a"), "value", 1L));
+    s.beginGesture();
+    for (long v = 2; v <= 6; v++) {
+      now.addAndGet(5_000); // far beyond the 1,000 ns merge window between two drag events
+      s.execute(new SetWidget(NodeId.of("a"), "value", v));
+    }
+    s.seal();
+    assertEquals(2, s.undoSize(), "the value before the drag, and the drag");
+    s.undo();
+    assertEquals(1L, s.graph().require(NodeId.of("a")).widgets().get("value"));
+
+    now.addAndGet(5_000);
+    s.execute(new SetWidget(NodeId.of("a"), "value", 7L));
+    now.addAndGet(5_000);
+    s.execute(new SetWidget(NodeId.of("a"), "value", 8L));
+    assertEquals(3, s.undoSize(), "outside a gesture, the merge window applies again");
+  }
+
+  @Test
   void aNewEditClearsRedo() {
     CommandStack s = stack(one(), 10);
     s.execute(new SetWidget(NodeId.of("a"), "value", 1L));

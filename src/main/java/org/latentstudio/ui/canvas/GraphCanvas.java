@@ -360,6 +360,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
   }
 
   @Override
+  public void beginGesture() {
+    doc.beginGesture();
+  }
+
+  @Override
   public void endGesture() {
     doc.seal();
   }

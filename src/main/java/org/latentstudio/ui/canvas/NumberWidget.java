@@ -177,6 +177,9 @@ final class NumberWidget extends WidgetView {
     if (!dragging && Math.abs(dx) < DRAG_THRESHOLD) {
       return;
     }
+    if (!dragging) {
+      ctx.beginGesture();
+    }
     dragging = true;
     double perPixel;
     if (slider) {

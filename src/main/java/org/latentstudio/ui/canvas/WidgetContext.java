@@ -9,6 +9,9 @@ public interface WidgetContext {
   /** Sets a widget value through a command; consecutive values of one gesture merge into one undo step. */
   void commit(NodeId node, String name, Object value);
 
+  /** A drag begins: its values, until {@link #endGesture}, make one undo step however long it takes. */
+  void beginGesture();
+
   /** The gesture is over: the next value starts a new undo step. */
   void endGesture();
 
