@@ -226,8 +226,10 @@ trace): largest absolute differences {", ".join(f"{k} {v:.1e}" for k, v in graph
 - Without guidance (cfg 1) colours are weaker: black shapes came out green, blue and purple were swapped.
 - Fixed orientation, no textures, no gradients, no overlapping shapes, at most two shapes, five positions.
 - Words outside the vocabulary are split into byte-level pieces the model never saw: they act as noise.
-- Two-shape prompts were trained (30% of scenes) but are not part of the evaluation above; sizes in
-  two-shape prompts are ignored.
+- Two-shape prompts (30% of the training scenes) are weaker and not part of the evaluation above: in a look at
+  3 such prompts x 3 seeds at cfg 5, both shapes and colours appeared every time, but which one went left
+  (or top) was right in only 5 of 9, and the second shape's form is less exact. Sizes in two-shape prompts
+  are ignored.
 - The latent->RGB preview factors are a linear fit of a non-linear decoder: good enough for a live preview
   of the layout and colours, not for judging a picture.
 """
@@ -246,6 +248,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=common.PACK)
     ap.add_argument("--skip-check", action="store_true")
+    ap.add_argument("--readme-only", action="store_true", help="rewrite README.md of an existing pack")
     args = ap.parse_args()
     common.setup(0)
     c = load_components()
@@ -256,6 +259,11 @@ def main():
 
     images, _, _ = common.training_set()
     factors, bias, rmse = fit_latent_rgb(c.vae, images[:4096])
+    if args.readme_only:
+        with open(os.path.join(common.WORK, "graph_check.json")) as f:
+            graph_errs = json.load(f)
+        write_readme_from_work(args.out, rmse, graph_errs, c)
+        return
     print(f"latent RGB factors: rmse {rmse:.4f}", flush=True)
 
     if os.path.isdir(args.out):
@@ -276,18 +284,23 @@ def main():
 
     graph_errs = {} if args.skip_check else check_graphs(args.out, c)
     print("graph check:", graph_errs, flush=True)
+    with open(os.path.join(common.WORK, "graph_check.json"), "w") as f:
+        json.dump(graph_errs, f)
+    write_readme_from_work(args.out, rmse, graph_errs, c)
+    size = folder_size(args.out)
+    print(f"pack written to {args.out}: {size / 1e6:.2f} MB", flush=True)
+    if size > 40e6:
+        raise SystemExit("pack is over 40 MB")
 
+
+def write_readme_from_work(out, rmse, graph_errs, c):
     with open(os.path.join(common.WORK, "vae_stats.json")) as f:
         vae_stats = json.load(f)
     with open(os.path.join(common.WORK, "unet_stats.json")) as f:
         unet_stats = json.load(f)
     with open(os.path.join(common.WORK, "eval.json")) as f:
         ev = json.load(f)
-    write_readme(args.out, vae_stats, unet_stats, ev, rmse, graph_errs, folder_size(args.out), c.tokenizer)
-    size = folder_size(args.out)
-    print(f"pack written to {args.out}: {size / 1e6:.2f} MB", flush=True)
-    if size > 40e6:
-        raise SystemExit("pack is over 40 MB")
+    write_readme(out, vae_stats, unet_stats, ev, rmse, graph_errs, folder_size(out), c.tokenizer)
 
 
 if __name__ == "__main__":
