@@ -23,6 +23,8 @@ final class GuidancePlan {
   private final int negativeStartStep;
   private final Tensor[] early;
   private final Tensor[] late;
+  private final Tensor earlyContext;
+  private final Tensor lateContext;
 
   GuidancePlan(Conditioning positive, Conditioning negative, float cfg, float negativeScale, int negativeStartStep,
       int batch) {
@@ -39,11 +41,14 @@ final class GuidancePlan {
       late = contexts(batch, positive.embeddings());
       early = late;
     }
+    // built once: the same context goes to every UNet call of a phase
+    earlyContext = Tensor.concat(early);
+    lateContext = Tensor.concat(late);
   }
 
   /** The batched context for the UNet call at this step: the passes stacked along the batch axis. */
   Tensor context(int step) {
-    return Tensor.concat(passes(step));
+    return step >= negativeStartStep ? lateContext : earlyContext;
   }
 
   int passCount(int step) {
