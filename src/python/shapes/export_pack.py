@@ -58,7 +58,7 @@ def check_graphs(out: str, c) -> dict:
     un = onnx.load(os.path.join(out, "unet", "model.onnx"))
     sample = torch.randn(3, 4, 8, 16, generator=g)
     states = torch.randn(3, 154, c.unet.config.cross_attention_dim, generator=g)
-    t = torch.tensor([500], dtype=torch.int64)
+    t = torch.tensor([500.25], dtype=torch.float32)  # fractional, as karras schedules give
     got = onnx_eval.run(un, {"sample": sample.numpy(), "timestep": t.numpy(), "encoder_hidden_states": states.numpy()})
     errs["unet"] = float(np.abs(got["out_sample"] - c.unet(sample, t, states).sample.numpy()).max())
     dec = onnx.load(os.path.join(out, "vae_decoder", "model.onnx"))
@@ -268,7 +268,9 @@ def main():
 
     if os.path.isdir(args.out):
         shutil.rmtree(args.out)
-    export.export_model_folder(args.out, c.text_encoder, c.unet, c.vae, vocab, merges, latent_rgb=(factors, bias))
+    # a float32 timestep keeps the fractional timesteps of karras and linspace schedules exact (int64 truncates)
+    export.export_model_folder(args.out, c.text_encoder, c.unet, c.vae, vocab, merges, latent_rgb=(factors, bias),
+                               unet_timestep_dtype=torch.float32)
     for name in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
         print(name + ":\n" + export.describe(os.path.join(args.out, name, "model.onnx")), flush=True)
 
