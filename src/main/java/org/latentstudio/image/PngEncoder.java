@@ -18,6 +18,8 @@ import java.util.zip.DeflaterOutputStream;
  */
 public final class PngEncoder {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  /** zlib level 4, as ComfyUI saves: within a few percent of level 6's size, in about half the time. */
+  private static final int COMPRESSION = 4;
 
   private PngEncoder() {}
 
@@ -48,7 +50,7 @@ public final class PngEncoder {
     int stride = image.width() * 3;
     byte[] rgb = image.rgb();
     ByteArrayOutputStream buf = new ByteArrayOutputStream(rgb.length / 2 + 64);
-    Deflater deflater = new Deflater(6);
+    Deflater deflater = new Deflater(COMPRESSION);
     try (DeflaterOutputStream z = new DeflaterOutputStream(buf, deflater, 8192)) {
       byte[] row = new byte[stride + 1];
       row[0] = 4; // Paeth

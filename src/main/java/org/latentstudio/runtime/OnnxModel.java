@@ -142,11 +142,21 @@ public final class OnnxModel implements AutoCloseable {
   public final class Bound implements AutoCloseable {
     private record Slot(long[] shape, ByteBuffer buffer, OnnxTensor tensor) {}
 
+    /** The tensor each input slot holds now: setting the same tensor again needs no copy. */
+    private final Map<String, Tensor> current = new HashMap<>();
+
     private final Map<String, Slot> inputSlots = new HashMap<>();
     private final Map<String, Slot> outputSlots = new HashMap<>();
 
-    /** Sets an input, reusing its buffer when the shape is the one of the previous call. */
+    /**
+     * Sets an input, reusing its buffer when the shape is the one of the previous call. Passing the very tensor
+     * of the previous call (the text context, step after step) copies nothing: tensors are not changed once
+     * made.
+     */
     public Bound set(String name, Tensor value) throws ModelException {
+      if (current.get(name) == value) {
+        return this;
+      }
       TensorInfo info = inputs.get(name);
       if (info == null) {
         throw new ModelException(file + " has no input '" + name + "' (it has " + inputs.keySet() + ")");
@@ -165,6 +175,7 @@ public final class OnnxModel implements AutoCloseable {
         inputSlots.put(name, slot);
       }
       write(value, info.type, slot.buffer());
+      current.put(name, value);
       return this;
     }
 
@@ -202,6 +213,7 @@ public final class OnnxModel implements AutoCloseable {
     public void close() {
       inputSlots.values().forEach(this::close);
       outputSlots.values().forEach(this::close);
+      current.clear();
       inputSlots.clear();
       outputSlots.clear();
     }
