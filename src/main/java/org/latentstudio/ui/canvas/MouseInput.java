@@ -214,6 +214,9 @@ final class MouseInput {
   }
 
   private void clicked(MouseEvent e) {
+    // a press on a wire's dot counts for this click only, whatever the click turns out to be
+    Link pressedWire = selectWire;
+    selectWire = null;
     if (canvas.searchPopup().contains(e.getPickResult().getIntersectedNode()) || e.getButton() != MouseButton.PRIMARY
         || !e.isStillSincePress()) {
       return;
@@ -225,10 +228,8 @@ final class MouseInput {
       doubleClicked(e, role, screen, wp);
       return;
     }
-    if (selectWire != null && role == null) {
-      Link w = selectWire;
-      selectWire = null;
-      menus.wireMenu(w, wp).show(canvas, e.getScreenX(), e.getScreenY());
+    if (pressedWire != null && role == null) {
+      menus.wireMenu(pressedWire, wp).show(canvas, e.getScreenX(), e.getScreenY());
     }
   }
 
