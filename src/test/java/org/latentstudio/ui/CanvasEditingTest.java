@@ -107,6 +107,20 @@ class CanvasEditingTest extends StudioTestBase {
   }
 
   @Test
+  void theWiresMiddleDotOpensItsMenuWhichDeletesTheLinkUndoably() {
+    Graph wired = twoNumbers().withLink(Link.of("num", "INT", "math", "a"));
+    load(wired);
+    Point2D a = fx(() -> view("num").portPosition("INT", false));
+    Point2D b = fx(() -> view("math").portPosition("a", true));
+    // the curve is symmetric, so its middle is halfway between its ends
+    robot.clickOn(world((a.getX() + b.getX()) / 2, (a.getY() + b.getY()) / 2));
+    robot.clickOn("Delete link");
+    waitUntil("the deleted link", () -> graph().links().isEmpty());
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    waitUntil("undo", () -> graph().equals(wired));
+  }
+
+  @Test
   void pullingAWireOffAnInputMovesOrRemovesIt() {
     load(twoNumbers().withLink(Link.of("num", "INT", "math", "a")));
     robot.drag(port("math", "a", true), MouseButton.PRIMARY).dropTo(port("math", "b", true));

@@ -99,46 +99,43 @@ final class HitTest {
   /** The wire passing within a few pixels of a canvas point. */
   Link wireAt(Point2D worldPt) {
     double tol = 6 / canvas.zoom();
-    Map<NodeId, NodeView> views = canvas.views();
-    for (Link l : canvas.graph().links()) {
-      NodeView from = views.get(l.from().node());
-      NodeView to = views.get(l.to().node());
-      if (from == null || to == null) {
-        continue;
-      }
-      Point2D a = from.portPosition(l.from().port(), false);
-      Point2D b = to.portPosition(l.to().port(), true);
+    return firstWire((a, b) -> {
       double dx = WireCurve.handle(a, b);
       if (worldPt.getX() < Math.min(a.getX(), b.getX()) - tol || worldPt.getX() > Math.max(a.getX() + dx, b.getX()) + tol
           || worldPt.getY() < Math.min(a.getY(), b.getY()) - tol || worldPt.getY() > Math.max(a.getY(), b.getY()) + tol) {
-        continue;
+        return false;
       }
       Point2D prev = a;
       for (int i = 1; i <= 32; i++) {
         Point2D p = WireCurve.at(a, b, dx, i / 32.0);
         if (WireCurve.distanceToSegment(worldPt, prev, p) <= tol) {
-          return l;
+          return true;
         }
         prev = p;
       }
-    }
-    return null;
+      return false;
+    });
   }
 
   /** The wire whose middle dot is under a canvas point: a click there opens the wire's menu. */
   Link wireMidpointAt(Point2D worldPt) {
     double tol = 7 / canvas.zoom();
+    return firstWire((a, b) -> WireCurve.at(a, b, WireCurve.handle(a, b), 0.5).distance(worldPt) <= tol);
+  }
+
+  /** A test on a drawn wire, given its output end {@code a} and input end {@code b}. */
+  private interface WireTest {
+    boolean hits(Point2D a, Point2D b);
+  }
+
+  /** The first drawn wire that passes the test, or null. */
+  private Link firstWire(WireTest test) {
     Map<NodeId, NodeView> views = canvas.views();
     for (Link l : canvas.graph().links()) {
       NodeView from = views.get(l.from().node());
       NodeView to = views.get(l.to().node());
-      if (from == null || to == null) {
-        continue;
-      }
-      Point2D a = from.portPosition(l.from().port(), false);
-      Point2D b = to.portPosition(l.to().port(), true);
-      Point2D m = WireCurve.at(a, b, WireCurve.handle(a, b), 0.5);
-      if (m.distance(worldPt) <= tol) {
+      if (from != null && to != null
+          && test.hits(from.portPosition(l.from().port(), false), to.portPosition(l.to().port(), true))) {
         return l;
       }
     }
