@@ -26,7 +26,7 @@ import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.ui.canvas.GraphCanvas;
 import org.latentstudio.ui.canvas.NodeRunState;
 import org.latentstudio.ui.canvas.NodeView;
-import org.latentstudio.ui.canvas.SeedControl;
+import org.latentstudio.ui.widgets.SeedControl;
 import org.latentstudio.ui.run.RunController;
 import org.latentstudio.ui.run.RunEntry;
 

@@ -19,7 +19,7 @@ import org.latentstudio.graph.Link;
 import org.latentstudio.graph.Node;
 import org.latentstudio.graph.NodeMode;
 import org.latentstudio.graph.Rect;
-import org.latentstudio.ui.canvas.WidgetView;
+import org.latentstudio.ui.widgets.WidgetView;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**

@@ -26,6 +26,7 @@ import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.ui.Document;
 import org.latentstudio.ui.search.NodeSearch;
 import org.latentstudio.ui.search.NodeSearchBox;
+import org.latentstudio.ui.widgets.WidgetContext;
 
 /**
  * The node editor. It shows the {@link Document}'s graph and turns gestures into commands; it keeps only view

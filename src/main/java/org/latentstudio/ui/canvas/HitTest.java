@@ -14,6 +14,7 @@ import org.latentstudio.graph.Link;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.graph.Rect;
 import org.latentstudio.graph.Vec2;
+import org.latentstudio.ui.widgets.WidgetView;
 
 /**
  * What lies where on the canvas: the port, node, group or wire under a point, the nodes a group frames and how

@@ -15,6 +15,8 @@ import org.latentstudio.graph.Node;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.graph.WidgetValues;
 import org.latentstudio.ui.Palette;
+import org.latentstudio.ui.widgets.WidgetContext;
+import org.latentstudio.ui.widgets.WidgetView;
 
 /**
  * A node's ports and widgets, with its resize grip. They are most of a node's scene nodes, so they are built

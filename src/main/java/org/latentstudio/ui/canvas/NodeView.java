@@ -13,6 +13,8 @@ import javafx.scene.text.Text;
 import org.latentstudio.graph.Node;
 import org.latentstudio.graph.NodeMode;
 import org.latentstudio.graph.NodeSchema;
+import org.latentstudio.ui.widgets.WidgetContext;
+import org.latentstudio.ui.widgets.WidgetView;
 
 /**
  * One node on the canvas: a title bar, typed port dots, widgets, and what the last run left on it (a progress

@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 import javafx.geometry.VPos;
 import javafx.scene.control.TextArea;

@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 import javafx.geometry.VPos;
 import javafx.scene.input.MouseEvent;
@@ -53,7 +53,7 @@ public abstract class WidgetView extends Region {
   }
 
   /** "cfg_scale" reads "cfg scale". */
-  static String label(String name) {
+  public static String label(String name) {
     return name.replace('_', ' ');
   }
 

@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

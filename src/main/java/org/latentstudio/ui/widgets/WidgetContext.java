@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 /**
  * Arithmetic typed into a number field, as Blender allows: {@code 512*1.5}, {@code (20+4)/2}, {@code -3}.

@@ -1,4 +1,4 @@
-package org.latentstudio.ui.canvas;
+package org.latentstudio.ui.widgets;
 
 import javafx.css.PseudoClass;
 import javafx.scene.input.MouseButton;
