@@ -1,6 +1,5 @@
 package org.latentstudio.ui.widgets;
 
-import java.math.BigDecimal;
 import java.util.Random;
 import javafx.geometry.VPos;
 import javafx.scene.control.ContextMenu;
@@ -13,8 +12,6 @@ import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
 import org.latentstudio.graph.InputSpec;
-import org.latentstudio.graph.PortType;
-import org.latentstudio.graph.WidgetValues;
 
 /**
  * A number in the style of Blender's fields: drag sideways to change it (Shift for fine steps), click the
@@ -31,19 +28,19 @@ final class NumberWidget extends WidgetView {
   private final Text left = new Text("\u2039");
   private final Text right = new Text("\u203a");
   private final Text seedBadge;
+  private final NumberRule rule;
   private final boolean slider;
-  private final boolean integer;
   private TextField editor;
 
   private double pressScreenX;
   private double pressValue;
+  private boolean pressOnBadge;
   private boolean dragging;
 
   NumberWidget(InputSpec spec, WidgetContext ctx) {
     super(spec, ctx);
-    integer = spec.type() == PortType.INT;
-    slider = spec.min() != null && spec.max() != null && !integer
-        && spec.max().doubleValue() - spec.min().doubleValue() <= 1e6;
+    rule = new NumberRule(spec);
+    slider = rule.slider();
     fill.getStyleClass().add("widget-fill");
     fill.setManaged(false);
     fill.setMouseTransparent(true);
@@ -98,31 +95,11 @@ final class NumberWidget extends WidgetView {
   }
 
   String format(Object v) {
-    if (v == null) {
-      return "";
-    }
-    if (integer || !(v instanceof Number n)) {
-      return WidgetValues.format(v);
-    }
-    int decimals = decimals();
-    return BigDecimal.valueOf(n.doubleValue()).setScale(decimals, java.math.RoundingMode.HALF_UP)
-        .stripTrailingZeros().toPlainString();
-  }
-
-  private int decimals() {
-    double step = step();
-    int d = 0;
-    while (d < 6 && Math.abs(step * Math.pow(10, d) - Math.rint(step * Math.pow(10, d))) > 1e-9) {
-      d++;
-    }
-    return Math.max(d, 1);
+    return rule.format(v);
   }
 
   double step() {
-    if (spec.step() != null && spec.step().doubleValue() > 0) {
-      return spec.step().doubleValue();
-    }
-    return integer ? 1 : 0.01;
+    return rule.step();
   }
 
   @Override
@@ -170,7 +147,7 @@ final class NumberWidget extends WidgetView {
   }
 
   private void dragged(MouseEvent e) {
-    if (isLinked() || editor != null || e.getButton() != MouseButton.PRIMARY || onSeedBadgePress()) {
+    if (isLinked() || editor != null || e.getButton() != MouseButton.PRIMARY || pressOnBadge) {
       return;
     }
     double dx = e.getScreenX() - pressScreenX;
@@ -186,18 +163,12 @@ final class NumberWidget extends WidgetView {
       double screenWidth = Math.max(40, getWidth() * ctx.zoom());
       perPixel = (spec.max().doubleValue() - spec.min().doubleValue()) / screenWidth;
     } else {
-      perPixel = integer ? step() / 6 : step();
+      perPixel = rule.integer() ? step() / 6 : step();
     }
     if (e.isShiftDown()) {
       perPixel *= 0.1;
     }
     commit(clampAndRound(pressValue + dx * perPixel));
-  }
-
-  private boolean pressOnBadge;
-
-  private boolean onSeedBadgePress() {
-    return pressOnBadge;
   }
 
   private void released(MouseEvent e) {
@@ -229,35 +200,7 @@ final class NumberWidget extends WidgetView {
   }
 
   Object clampAndRound(double v) {
-    double step = step();
-    double r = Math.rint(v / step) * step;
-    if (spec.min() != null) {
-      r = Math.max(r, spec.min().doubleValue());
-    }
-    if (spec.max() != null) {
-      r = Math.min(r, spec.max().doubleValue());
-    }
-    if (integer) {
-      if (r >= Long.MAX_VALUE) {
-        return Long.MAX_VALUE;
-      }
-      if (r <= Long.MIN_VALUE) {
-        return Long.MIN_VALUE;
-      }
-      return Math.round(r);
-    }
-    return BigDecimal.valueOf(r).setScale(decimals() + 2, java.math.RoundingMode.HALF_UP).doubleValue();
-  }
-
-  private long clampLong(long v) {
-    long r = v;
-    if (spec.min() != null) {
-      r = Math.max(r, spec.min().longValue());
-    }
-    if (spec.max() != null) {
-      r = Math.min(r, spec.max().longValue());
-    }
-    return r;
+    return rule.clampAndRound(v);
   }
 
   /** Replaces the field by a text box until Enter, Escape or a click elsewhere. */
@@ -292,13 +235,8 @@ final class NumberWidget extends WidgetView {
     editor = null;
     getChildren().remove(e);
     if (keep) {
-      String text = e.getText().strip();
       try {
-        if (integer && text.matches("[-+]?\\d+")) {
-          commit(clampLong(Long.parseLong(text)));
-        } else {
-          commit(clampAndRound(Expressions.evaluate(text)));
-        }
+        commit(rule.parse(e.getText()));
       } catch (IllegalArgumentException ex) {
         // not a number: the old value stays
       }
