@@ -231,6 +231,14 @@ def write_diffusers_config(module, folder: str) -> None:
     """config.json of a diffusers ConfigMixin (UNet2DConditionModel, AutoencoderKL)."""
     os.makedirs(folder, exist_ok=True)
     module.save_config(folder)
+    # diffusers records the folder the weights were loaded from: a path on the training machine, not shipped
+    path = os.path.join(folder, "config.json")
+    with open(path) as f:
+        config = json.load(f)
+    if config.pop("_name_or_path", None) is not None:
+        with open(path, "w") as f:
+            json.dump(config, f, indent=2, sort_keys=True)
+            f.write("\n")
 
 
 def write_latent_rgb_factors(out_dir: str, factors: Sequence[Sequence[float]], bias: Sequence[float]) -> None:

@@ -132,10 +132,10 @@ def write_readme(out: str, vae_stats: dict, unet_stats: dict, ev: dict, rgb_rmse
                           f"{st['train_seconds'] / 60:.1f} min | {st['steps_per_second']:.2f} | {st['final_loss']:.4f} (weighted epsilon MSE) |")
     text = f"""# Shapes: a tiny trained Stable Diffusion model for CPUs
 
-A real latent diffusion model, trained from scratch in {total_min:.0f} minutes on a shared 2-core CPU, in exactly
+A real latent diffusion model, trained from scratch in {total_min:.0f} minutes on a 2-core CPU, in exactly
 the SD1.5 ONNX layout of `src/site/model-format.md`: CLIP-format BPE tokenizer, CLIP-like causal text encoder,
 diffusers `UNet2DConditionModel` on SD1.5's noise schedule, diffusers `AutoencoderKL`. It draws 64x64
-pictures of flat shapes from English prompts, about a second per picture (20 steps, cfg on) in torch on that CPU, so the whole studio
+pictures of flat shapes from English prompts, 0.16 s per picture in Latent Studio on that CPU (20 Euler steps, cfg 5;\n`latentstudio bench graphs/txt2img.json`), so the whole studio
 can be tried, and tested, without a GPU or a 4 GB download. Made by `src/python/shapes/` (see its README).
 
 ## What it knows
@@ -186,18 +186,17 @@ threshold on sqrt(foreground area) in pixels, and {GRID_NOTE}.
 {size_bytes / 1e6:.1f} MB in all, float32.
 
 ## Training
-Seeded and reproducible (`src/python/shapes/train.sh`); wall times on the shared 2-core CPU (AMD EPYC), torch 1.13
-with OpenBLAS, while other jobs ran on the same machine.
+Seeded and reproducible (`src/python/shapes/train.sh`); wall times on a 2-core CPU (AMD EPYC), torch 1.13
+with OpenBLAS (`libopenblas0-openmp`), the machine otherwise idle but for a few short test runs.
 
 | stage | steps | batch | wall time | steps/s | final loss |
 |---|---|---|---|---|---|
 | VAE (L1+MSE, foreground x5, cosine LR) | {vae_stats['steps']} | {vae_stats['batch']} | {vae_stats['train_seconds'] / 60:.1f} min | {vae_stats['steps_per_second']:.2f} | {vae_stats['final_rec_loss']:.4f} (weighted L1+MSE) |
 {chr(10).join(stage_rows)}
 
-Whole pack, including rendering {common.TRAIN_SCENES} scenes and encoding their latents: {total_min:.1f} min of wall time,
-over the 90 minutes aimed at, because up to three other jobs shared the two cores: the VAE ran at
-{vae_stats['steps_per_second']:.2f} steps/s against 1.6 measured on the idle machine, the UNet at about 1.8 against 3.4. On an idle
-machine the same steps take about 50 minutes.
+Whole pack, including rendering {common.TRAIN_SCENES} scenes and encoding their latents: {total_min:.1f} min of wall time
+(the aim: under 90). Another job on the same two cores makes it much slower: a first run that shared them
+took 96 min. The first two runs gave byte-identical ONNX weights.
 VAE reconstruction PSNR: {vae_stats['psnr_val_db']:.1f} dB on 512 validation scenes, {vae_stats['psnr_heldout_scenes_db']:.1f} dB on
 the held-out scenes. Latent std {vae_stats['latent_std']:.3f}, so `scaling_factor` = 1/std = {vae_stats['scaling_factor']:.5f}.
 
