@@ -1,5 +1,9 @@
 package org.latentstudio.bench;
 
+import static org.latentstudio.bench.Stats.median;
+import static org.latentstudio.bench.Stats.p95;
+import static org.latentstudio.bench.Stats.min;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -318,22 +322,6 @@ public final class CanvasBenchmark {
       case "Reroute" -> "output";
       default -> throw new IllegalArgumentException(type + " has no output");
     };
-  }
-
-  private static double median(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  private static double p95(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) (s.length * 0.95))];
-  }
-
-  private static double min(double[] xs) {
-    return Arrays.stream(xs).min().orElse(0);
   }
 
   private static final class SilentDialogs implements Dialogs {

@@ -1,7 +1,9 @@
 package org.latentstudio.bench;
 
+import static org.latentstudio.bench.Stats.median;
+import static org.latentstudio.bench.Stats.p95;
+
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -87,15 +89,4 @@ public final class GraphBenchmark {
     return g.withNode(Node.of("show", "ShowValue")).withLink(Link.of("n" + (n - 2), "INT", "show", "value"));
   }
 
-  private static double median(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  private static double p95(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    return s[(int) (s.length * 0.95)];
-  }
 }
