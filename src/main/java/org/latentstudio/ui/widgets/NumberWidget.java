@@ -71,7 +71,7 @@ final class NumberWidget extends WidgetView {
 
   @Override
   protected void showValue(Object v) {
-    valueText.setText(format(v));
+    valueText.setText(rule.format(v));
     left.setVisible(true);
     right.setVisible(true);
     if (seedBadge != null && node != null) {
@@ -92,14 +92,6 @@ final class NumberWidget extends WidgetView {
       seedBadge.setVisible(false);
     }
     requestLayout();
-  }
-
-  String format(Object v) {
-    return rule.format(v);
-  }
-
-  double step() {
-    return rule.step();
   }
 
   @Override
@@ -163,12 +155,12 @@ final class NumberWidget extends WidgetView {
       double screenWidth = Math.max(40, getWidth() * ctx.zoom());
       perPixel = (spec.max().doubleValue() - spec.min().doubleValue()) / screenWidth;
     } else {
-      perPixel = rule.integer() ? step() / 6 : step();
+      perPixel = rule.integer() ? rule.step() / 6 : rule.step();
     }
     if (e.isShiftDown()) {
       perPixel *= 0.1;
     }
-    commit(clampAndRound(pressValue + dx * perPixel));
+    commit(rule.clampAndRound(pressValue + dx * perPixel));
   }
 
   private void released(MouseEvent e) {
@@ -195,17 +187,13 @@ final class NumberWidget extends WidgetView {
   }
 
   void stepBy(int direction) {
-    commit(clampAndRound(number() + direction * step()));
+    commit(rule.clampAndRound(number() + direction * rule.step()));
     ctx.endGesture();
-  }
-
-  Object clampAndRound(double v) {
-    return rule.clampAndRound(v);
   }
 
   /** Replaces the field by a text box until Enter, Escape or a click elsewhere. */
   void startEditing() {
-    editor = new TextField(format(value));
+    editor = new TextField(rule.format(value));
     editor.getStyleClass().add("widget-editor");
     getChildren().add(editor);
     requestLayout();
@@ -286,6 +274,6 @@ final class NumberWidget extends WidgetView {
 
   @Override
   public String toString() {
-    return "NumberWidget[" + spec.name() + "=" + format(value) + "]";
+    return "NumberWidget[" + spec.name() + "=" + rule.format(value) + "]";
   }
 }
