@@ -11,6 +11,7 @@ import org.latentstudio.image.InputPaths;
 import org.latentstudio.nodes.BuiltinNodes;
 import org.latentstudio.nodes.image.FileNumbers;
 import org.latentstudio.nodes.loaders.CheckpointCache;
+import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.runtime.RuntimeSettings;
@@ -40,6 +41,7 @@ public final class AppContext implements AutoCloseable {
     this.models = ModelLibrary.defaults(AppPaths.userDir(), AppPaths.home());
     services.with(ModelLibrary.class, models)
         .with(CheckpointCache.class, new CheckpointCache())
+        .with(GraphCache.class, new GraphCache(AppPaths.cacheDir().resolve("graphs")))
         .with(FileNumbers.class, new FileNumbers())
         .with(InputPaths.class, new InputPaths(List.of(Path.of("").toAbsolutePath(), AppPaths.home(),
             AppPaths.userDir().resolve("input"))))

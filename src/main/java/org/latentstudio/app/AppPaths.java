@@ -35,6 +35,20 @@ public final class AppPaths {
     return prop != null ? Path.of(prop) : Path.of(System.getProperty("user.home"), ".latentstudio");
   }
 
+  /**
+   * Where rebuildable files go (compiled model graphs): {@code latentstudio.cache.dir}, else
+   * {@code $XDG_CACHE_HOME/latentstudio}, else {@code ~/.cache/latentstudio}.
+   */
+  public static Path cacheDir() {
+    String prop = System.getProperty("latentstudio.cache.dir");
+    if (prop != null && !prop.isBlank()) {
+      return Path.of(prop);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("latentstudio");
+  }
+
   public static Path graphsDir() {
     return home().resolve("graphs");
   }

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.latentstudio.diffusion.SchedulerConfig;
-import org.latentstudio.io.SchedulerConfigJson;
+import org.latentstudio.checkpoint.CheckpointException;
+import org.latentstudio.checkpoint.ConfigReader;
+import org.latentstudio.checkpoint.SchedulerConfigs;
+import org.latentstudio.checkpoint.VaeConfig;
 
 /**
  * A Stable Diffusion 1.x checkpoint in the Hugging Face optimum/diffusers ONNX layout (see
@@ -15,14 +18,16 @@ import org.latentstudio.io.SchedulerConfigJson;
  * by name, with the layout expected.
  *
  * @param vaeEncoder   null when the folder has no encoder (text-to-image still works)
- * @param scheduler    the parsed scheduler_config.json
+ * @param scheduler    the parsed and checked scheduler_config.json
+ * @param vaeDownscale pixels per latent cell along a side, from the VAE config's levels (8 if it has none)
  * @param textHidden   the text encoder's hidden size from its config, or null if the config does not say
  * @param crossAttnDim the UNet's cross-attention width from its config, or null
+ * @param textVocab    the text encoder's vocabulary size from its config, or null
  * @param preview      latent-to-RGB factors shipped with the model, or null
  */
 public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecoder, Path vaeEncoder,
-    Path tokenizerDir, Path schedulerConfig, SchedulerConfig scheduler, float vaeScalingFactor, Integer textHidden,
-    Integer crossAttnDim, LatentPreviewFactors preview) {
+    Path tokenizerDir, Path schedulerConfig, SchedulerConfig scheduler, float vaeScalingFactor, int vaeDownscale,
+    Integer textHidden, Integer crossAttnDim, Integer textVocab, LatentPreviewFactors preview) {
 
   public static final float DEFAULT_VAE_SCALING = 0.18215f;
 
@@ -45,13 +50,7 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
     }
     readJson(root, "model_index.json");
     Path scheduler = require(root, "scheduler/scheduler_config.json");
-    readJson(root, "scheduler/scheduler_config.json");
-    SchedulerConfig schedulerConfig;
-    try {
-      schedulerConfig = SchedulerConfigJson.read(scheduler);
-    } catch (IOException e) {
-      throw new ModelException(e.getMessage() + "; fix or re-export the checkpoint's scheduler config", e);
-    }
+    SchedulerConfig schedulerConfig = checked(() -> SchedulerConfigs.read(scheduler));
     Path tokenizer = require(root, "tokenizer/vocab.json").getParent();
     require(root, "tokenizer/merges.txt");
     Path text = require(root, "text_encoder/model.onnx");
@@ -60,10 +59,16 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
     Path encoder = Files.isRegularFile(root.resolve("vae_encoder/model.onnx")) ? root.resolve("vae_encoder/model.onnx")
         : null;
 
-    Optional<JsonNode> vaeConfig = optionalJson(root, "vae_decoder/config.json");
-    float scaling = vaeConfig.map(c -> c.path("scaling_factor")).filter(JsonNode::isNumber)
-        .map(n -> (float) n.asDouble()).orElse(DEFAULT_VAE_SCALING);
+    float scaling = DEFAULT_VAE_SCALING;
+    int downscale = 8;
+    if (Files.isRegularFile(root.resolve("vae_decoder/config.json"))) {
+      VaeConfig vae = checked(() -> VaeConfig.read(ConfigReader.json(root.resolve("vae_decoder/config.json"))));
+      scaling = (float) vae.scalingFactor();
+      downscale = vae.downscale();
+    }
     Integer hidden = optionalJson(root, "text_encoder/config.json").map(c -> c.path("hidden_size"))
+        .filter(JsonNode::isInt).map(JsonNode::asInt).orElse(null);
+    Integer vocab = optionalJson(root, "text_encoder/config.json").map(c -> c.path("vocab_size"))
         .filter(JsonNode::isInt).map(JsonNode::asInt).orElse(null);
     Integer cross = optionalJson(root, "unet/config.json").map(c -> c.path("cross_attention_dim"))
         .filter(JsonNode::isInt).map(JsonNode::asInt).orElse(null);
@@ -73,7 +78,35 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
       preview = LatentPreviewFactors.read(previewFile);
     }
     return new ModelFolder(root, text, unet, decoder, encoder, tokenizer, scheduler, schedulerConfig, scaling,
-        hidden, cross, preview);
+        downscale, hidden, cross, vocab, preview);
+  }
+
+  /** The folder as a runnable model; ONNX exports hold only the text encoder's last layer. */
+  public SdModel toModel() {
+    ModelSource textSource = ModelSource.of(textEncoder);
+    SdModel.TextEncoders text = stop -> {
+      if (stop != -1) {
+        throw new ModelException("stopping the text encoder at layer " + stop + " needs a checkpoint Latent Studio "
+            + "compiles itself (a .safetensors file or a diffusers folder); the ONNX export in " + root
+            + " gives only the last layer's output");
+      }
+      return textSource;
+    };
+    return new SdModel(root, "ONNX folder", text, ModelSource.of(unet), ModelSource.of(vaeDecoder),
+        vaeEncoder == null ? null : ModelSource.of(vaeEncoder), tokenizerDir, scheduler, vaeScalingFactor,
+        vaeDownscale, textHidden, crossAttnDim, textVocab, preview);
+  }
+
+  private interface Check<T> {
+    T get() throws CheckpointException;
+  }
+
+  private static <T> T checked(Check<T> check) throws ModelException {
+    try {
+      return check.get();
+    } catch (CheckpointException e) {
+      throw new ModelException(e.getMessage(), e);
+    }
   }
 
   public String name() {

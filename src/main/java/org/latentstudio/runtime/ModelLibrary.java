@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The models found in the models directories: checkpoints (folders with model_index.json), LoRAs
- * (.safetensors files under a {@code loras} folder) and ControlNets (folders under {@code controlnet}).
+ * The models found in the models directories: checkpoints (.safetensors/.ckpt files, and folders with
+ * model_index.json, in the directory itself or its {@code checkpoints} folder), LoRAs (.safetensors files under a
+ * {@code loras} folder) and ControlNets (folders under {@code controlnet}).
  * Names given in workflows resolve against these directories, so graphs can say "shapes" instead of a path.
  */
 public final class ModelLibrary {
@@ -54,15 +55,8 @@ public final class ModelLibrary {
       if (!Files.isDirectory(dir)) {
         continue;
       }
-      try (Stream<Path> children = Files.list(dir)) {
-        for (Path child : children.sorted().toList()) {
-          if (Files.isRegularFile(child.resolve("model_index.json"))) {
-            found.add(new Entry(Kind.CHECKPOINT, child.getFileName().toString(), child));
-          }
-        }
-      } catch (IOException e) {
-        continue; // an unreadable directory holds no models we can use
-      }
+      found.addAll(checkpointsIn(dir));
+      found.addAll(checkpointsIn(dir.resolve("checkpoints")));
       found.addAll(filesIn(dir.resolve("loras"), Kind.LORA, ".safetensors"));
       found.addAll(foldersIn(dir.resolve("controlnet"), Kind.CONTROLNET));
     }
@@ -74,29 +68,70 @@ public final class ModelLibrary {
     return scan().stream().filter(e -> e.kind() == kind).toList();
   }
 
+  /** Checkpoint files and model folders directly inside {@code dir}. */
+  private static List<Entry> checkpointsIn(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.sorted().toList()) {
+        String name = child.getFileName().toString();
+        boolean file = Files.isRegularFile(child) && SdModels.CHECKPOINT_EXTENSIONS.stream()
+            .anyMatch(name.toLowerCase(Locale.ROOT)::endsWith);
+        if (file || Files.isRegularFile(child.resolve("model_index.json"))) {
+          out.add(new Entry(Kind.CHECKPOINT, name, child));
+        }
+      }
+    } catch (IOException e) {
+      return List.of(); // an unreadable directory holds no models we can use
+    }
+    return out;
+  }
+
   /**
    * A checkpoint by path (absolute, or relative to the working directory) or by name in the models
-   * directories.
+   * directories (or their {@code checkpoints} folders). A folder's {@code model_index.json} stands for the
+   * folder, so a file chooser can pick a model folder.
    */
   public Path resolveCheckpoint(String nameOrPath) throws ModelException {
     if (nameOrPath == null || nameOrPath.isBlank()) {
-      throw new ModelException("no checkpoint given; set the path to a checkpoint folder or the name of one in "
-          + dirs);
+      throw new ModelException("no checkpoint given; set the path to a checkpoint file or folder, or the name of "
+          + "one in " + dirs);
     }
     Path direct = Path.of(nameOrPath);
-    if (direct.isAbsolute() || Files.isDirectory(direct)) {
-      return direct.toAbsolutePath().normalize();
+    if (direct.isAbsolute() || Files.exists(direct)) {
+      Path p = direct.toAbsolutePath().normalize();
+      return p.getFileName() != null && p.getFileName().toString().equals("model_index.json") ? p.getParent() : p;
     }
     for (Path dir : dirs) {
-      Path p = dir.resolve(nameOrPath);
-      if (Files.isDirectory(p)) {
-        return p;
+      for (Path p : List.of(dir.resolve(nameOrPath), dir.resolve("checkpoints").resolve(nameOrPath))) {
+        if (Files.exists(p)) {
+          return p;
+        }
       }
     }
     List<String> names = scan(Kind.CHECKPOINT).stream().map(Entry::name).toList();
     throw new ModelException("no checkpoint '" + nameOrPath + "' in the models directories " + dirs
         + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
-        + ". Give a folder path or one of those names");
+        + ". Give a file or folder path, or one of those names");
+  }
+
+  /** A checkpoint's config: a diffusers folder or an LDM .yaml, by path or by name in a {@code configs} folder. */
+  public Path resolveConfig(String nameOrPath) throws ModelException {
+    Path direct = Path.of(nameOrPath);
+    if (direct.isAbsolute() || Files.exists(direct)) {
+      Path p = direct.toAbsolutePath().normalize();
+      return p.getFileName() != null && p.getFileName().toString().equals("model_index.json") ? p.getParent() : p;
+    }
+    for (Path dir : dirs) {
+      Path p = dir.resolve("configs").resolve(nameOrPath);
+      if (Files.exists(p)) {
+        return p;
+      }
+    }
+    throw new ModelException("no checkpoint config '" + nameOrPath + "': give a diffusers folder or an LDM .yaml "
+        + "by path, or the name of one in a configs/ folder of " + dirs);
   }
 
   public Optional<Path> resolveFile(String nameOrPath, String subdir) {

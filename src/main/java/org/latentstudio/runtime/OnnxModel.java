@@ -14,7 +14,6 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,12 +30,12 @@ import org.latentstudio.tensor.Tensor;
 public final class OnnxModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
-  private final Path file;
+  private final String file;
   private final Map<String, TensorInfo> inputs;
   private final Map<String, TensorInfo> outputs;
   private final RuntimeStats stats;
 
-  OnnxModel(OrtEnvironment env, OrtSession session, Path file, RuntimeStats stats) throws OrtException {
+  OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats) throws OrtException {
     this.env = env;
     this.session = session;
     this.file = file;
@@ -45,7 +44,8 @@ public final class OnnxModel implements AutoCloseable {
     this.outputs = tensorInfos(session.getOutputInfo());
   }
 
-  public Path file() {
+  /** The model's file, as the user knows it (the checkpoint for compiled models), for messages. */
+  public String file() {
     return file;
   }
 

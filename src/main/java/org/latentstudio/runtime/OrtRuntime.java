@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.latentstudio.compiler.CompileOptions;
+import org.latentstudio.compiler.CompiledGraph;
 
 /**
  * The one place that creates and owns ONNX Runtime sessions. It picks the execution provider once (CUDA when
@@ -34,6 +36,15 @@ public final class OrtRuntime implements AutoCloseable {
     return provider;
   }
 
+  /**
+   * How checkpoints are compiled for this runtime: float32 (the CPU's arithmetic; fp16 files are widened once
+   * when the session is created). {@code -Dlatentstudio.fp16=true} computes in float16 on CUDA.
+   */
+  public CompileOptions compileOptions() {
+    boolean fp16 = provider.kind() == ExecutionProvider.Kind.CUDA && Boolean.getBoolean("latentstudio.fp16");
+    return new CompileOptions(fp16, Boolean.getBoolean("latentstudio.fused.attention"));
+  }
+
   public RuntimeStats stats() {
     return stats;
   }
@@ -42,12 +53,17 @@ public final class OrtRuntime implements AutoCloseable {
     return settings;
   }
 
-  /** The model in {@code file}, loaded on first use and kept for later runs. Close the lease after use. */
-  public ModelLease open(Path file) throws ModelException {
-    if (!Files.isRegularFile(file)) {
-      throw new ModelException("model file " + file + " does not exist");
+  /** The model from {@code source}, loaded on first use and kept for later runs. Close the lease after use. */
+  public ModelLease open(ModelSource source) throws ModelException {
+    if (source instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
+      throw new ModelException("model file " + f.path() + " does not exist");
     }
-    return new ModelLease(sessions.acquire(file));
+    return new ModelLease(sessions.acquire(source));
+  }
+
+  /** The ONNX model in {@code file}; see {@link #open(ModelSource)}. */
+  public ModelLease open(Path file) throws ModelException {
+    return open(ModelSource.of(file));
   }
 
   /** Builds a typed view ({@link UNet}, {@link VaeDecoder}, ...) of a model on a lease. */
@@ -60,8 +76,8 @@ public final class OrtRuntime implements AutoCloseable {
    * Opens {@code file} and wraps it in a typed view; if the model does not fit the view (wrong inputs), the
    * lease is closed again and the view's message is thrown.
    */
-  public <T> T open(Path file, ModelView<T> view) throws ModelException {
-    ModelLease lease = open(file);
+  public <T> T open(ModelSource source, ModelView<T> view) throws ModelException {
+    ModelLease lease = open(source);
     try {
       return view.create(lease);
     } catch (ModelException | RuntimeException e) {
@@ -84,15 +100,44 @@ public final class OrtRuntime implements AutoCloseable {
   }
 
   public boolean isLoaded(Path file) {
-    return sessions.isLoaded(file);
+    return sessions.isLoaded(ModelSource.of(file));
   }
 
-  private OnnxModel load(Path file) throws ModelException {
+  public boolean isLoaded(ModelSource source) {
+    return sessions.isLoaded(source);
+  }
+
+  private OnnxModel load(ModelSource source) throws ModelException {
+    return switch (source) {
+      case ModelSource.OnnxFile f -> loadFile(f.path());
+      case ModelSource.Compiled c -> loadCompiled(c);
+    };
+  }
+
+  private OnnxModel loadFile(Path file) throws ModelException {
     try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA)) {
-      return new OnnxModel(env, env.createSession(file.toString(), options), file, stats);
+      return new OnnxModel(env, env.createSession(file.toString(), options), file.toString(), stats);
     } catch (OrtException e) {
       throw new ModelException("cannot load the ONNX model " + file + ": " + firstLine(e.getMessage())
           + ". The file may be truncated or not an ONNX model; re-export or re-download it.", e);
+    }
+  }
+
+  /**
+   * A compiled graph's session: ONNX Runtime reads each weight from the user's file at the offset the graph
+   * names (external data relative to the weights folder), so no weight file is ever copied.
+   */
+  private OnnxModel loadCompiled(ModelSource.Compiled source) throws ModelException {
+    CompiledGraph graph = source.graph().get();
+    try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA)) {
+      options.addConfigEntry("session.model_external_initializers_file_folder_path",
+          graph.weightsFolder().toString());
+      long t0 = System.nanoTime();
+      OrtSession session = env.createSession(graph.onnx(), options);
+      return new OnnxModel(env, session, source.label(), stats);
+    } catch (OrtException e) {
+      throw new ModelException("cannot load the " + graph.role() + " compiled from " + source.label() + ": "
+          + firstLine(e.getMessage()) + ". The weights file may have changed or be damaged; get it again.", e);
     }
   }
 
@@ -129,7 +174,14 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
-  /** The bytes a model will take: its file plus external weight files beside it. */
+  /** The bytes a model will take: a compiled model's weights, or an ONNX file plus the weight files beside it. */
+  private static long footprint(ModelSource source) {
+    return switch (source) {
+      case ModelSource.OnnxFile f -> footprint(f.path());
+      case ModelSource.Compiled c -> c.weightBytes();
+    };
+  }
+
   private static long footprint(Path file) {
     long total = 0;
     try (Stream<Path> siblings = Files.list(file.toAbsolutePath().getParent())) {

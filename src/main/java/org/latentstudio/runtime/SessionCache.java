@@ -1,7 +1,6 @@
 package org.latentstudio.runtime;
 
 import ai.onnxruntime.OrtException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -9,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loaded models by file, reused across runs. When the loaded models together would exceed the memory budget,
+ * Loaded models by source (an ONNX file, or a compiled graph with its weights), reused across runs. When the loaded models together would exceed the memory budget,
  * the least recently used ones that nobody is using right now are closed. A model in use is never closed
  * under its user: callers {@link #acquire} a {@link Lease} and close it when done.
  */
 final class SessionCache {
   /** Loads a model; the cache calls it on a miss. */
   interface Loader {
-    OnnxModel load(Path file) throws ModelException;
+    OnnxModel load(ModelSource source) throws ModelException;
   }
 
   /** Estimates the memory a model will take once loaded. */
   interface Sizer {
-    long bytes(Path file);
+    long bytes(ModelSource source);
   }
 
   private static final class Entry {
@@ -35,7 +34,7 @@ final class SessionCache {
     }
   }
 
-  private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final Loader loader;
   private final Sizer sizer;
   private long budgetBytes;
@@ -50,12 +49,12 @@ final class SessionCache {
 
   /** A model in use. Closing the lease lets the cache unload the model again if it must. */
   final class Lease implements AutoCloseable {
-    private final Path file;
+    private final String key;
     private final Entry entry;
     private boolean closed;
 
-    Lease(Path file, Entry entry) {
-      this.file = file;
+    Lease(String key, Entry entry) {
+      this.key = key;
       this.entry = entry;
     }
 
@@ -69,22 +68,22 @@ final class SessionCache {
         if (!closed) {
           closed = true;
           entry.users--;
-          evictToBudget(file);
+          evictToBudget(key);
         }
       }
     }
   }
 
   /** Loading happens under the lock: two nodes asking for the same big model must not load it twice. */
-  synchronized Lease acquire(Path file) throws ModelException {
-    Path key = file.toAbsolutePath().normalize();
+  synchronized Lease acquire(ModelSource source) throws ModelException {
+    String key = source.key();
     Entry e = entries.get(key);
     if (e == null) {
-      long estimatedBytes = sizer.bytes(key);
+      long estimatedBytes = sizer.bytes(source);
       usedBytes += estimatedBytes;
       evictToBudget(key);
       try {
-        e = new Entry(loader.load(key), estimatedBytes);
+        e = new Entry(loader.load(source), estimatedBytes);
       } catch (ModelException | RuntimeException ex) {
         usedBytes -= estimatedBytes;
         throw ex;
@@ -113,8 +112,8 @@ final class SessionCache {
     return usedBytes;
   }
 
-  synchronized boolean isLoaded(Path file) {
-    return entries.containsKey(file.toAbsolutePath().normalize());
+  synchronized boolean isLoaded(ModelSource source) {
+    return entries.containsKey(source.key());
   }
 
   synchronized void closeAll() {
@@ -125,10 +124,10 @@ final class SessionCache {
     toClose.forEach(SessionCache::closeQuietly);
   }
 
-  private void evictToBudget(Path keep) {
-    Iterator<Map.Entry<Path, Entry>> it = entries.entrySet().iterator();
+  private void evictToBudget(String keep) {
+    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (usedBytes > budgetBytes && it.hasNext()) {
-      Map.Entry<Path, Entry> e = it.next();
+      Map.Entry<String, Entry> e = it.next();
       if (e.getValue().users > 0 || e.getKey().equals(keep)) {
         continue;
       }

@@ -16,8 +16,13 @@ public final class TextEncoder implements AutoCloseable {
         : m.outputNames().iterator().next();
   }
 
-  public static TextEncoder open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    return runtime.open(folder.textEncoder(), TextEncoder::new);
+  public static TextEncoder open(OrtRuntime runtime, SdModel model) throws ModelException {
+    return open(runtime, model.textEncoder());
+  }
+
+  /** The text encoder of {@code source} (one of a model's variants, e.g. stopping at an earlier layer). */
+  public static TextEncoder open(OrtRuntime runtime, ModelSource source) throws ModelException {
+    return runtime.open(source, TextEncoder::new);
   }
 
   /** The width of each token's hidden state, or -1 if the model does not declare it. */

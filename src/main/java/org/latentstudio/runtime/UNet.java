@@ -19,8 +19,8 @@ public final class UNet implements AutoCloseable {
     bound = m.bind();
   }
 
-  public static UNet open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    return runtime.open(folder.unet(), UNet::new);
+  public static UNet open(OrtRuntime runtime, SdModel model) throws ModelException {
+    return runtime.open(model.unet(), UNet::new);
   }
 
   /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */

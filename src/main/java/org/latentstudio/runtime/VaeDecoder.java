@@ -16,8 +16,8 @@ public final class VaeDecoder implements AutoCloseable {
     output = m.outputNames().contains("sample") ? "sample" : m.outputNames().iterator().next();
   }
 
-  public static VaeDecoder open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    return runtime.open(folder.vaeDecoder(), VaeDecoder::new);
+  public static VaeDecoder open(OrtRuntime runtime, SdModel model) throws ModelException {
+    return runtime.open(model.vaeDecoder(), VaeDecoder::new);
   }
 
   /** [batch, 4, h, w] → [batch, 3, 8h, 8w] */

@@ -28,12 +28,12 @@ public final class VaeEncoder implements AutoCloseable {
     }
   }
 
-  public static VaeEncoder open(OrtRuntime runtime, ModelFolder folder) throws ModelException {
-    if (folder.vaeEncoder() == null) {
-      throw new ModelException("checkpoint " + folder.root() + " has no vae_encoder/model.onnx, so it cannot "
+  public static VaeEncoder open(OrtRuntime runtime, SdModel model) throws ModelException {
+    if (model.vaeEncoder() == null) {
+      throw new ModelException("checkpoint " + model.root() + " has no vae_encoder/model.onnx, so it cannot "
           + "encode images (image-to-image, inpainting). Use a checkpoint exported with its VAE encoder");
     }
-    return runtime.open(folder.vaeEncoder(), VaeEncoder::new);
+    return runtime.open(model.vaeEncoder(), VaeEncoder::new);
   }
 
   /** [batch, 3, H, W] in [-1, 1] → mean (and std) [batch, 4, H/8, W/8], before the scaling factor. */

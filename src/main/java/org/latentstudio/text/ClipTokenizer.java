@@ -35,6 +35,25 @@ public final class ClipTokenizer {
         special(vocab, PreTokenizer.END_OF_TEXT, dir));
   }
 
+  private static volatile ClipTokenizer bundled;
+
+  /**
+   * OpenAI CLIP's vocabulary, shipped inside the application (MIT licence beside it), for checkpoints that carry
+   * no tokenizer of their own: single-file SD1.x checkpoints use exactly this one.
+   */
+  public static ClipTokenizer bundled() throws TokenizerFormatException {
+    ClipTokenizer t = bundled;
+    if (t == null) {
+      synchronized (ClipTokenizer.class) {
+        if (bundled == null) {
+          bundled = load(BundledVocabulary.dir());
+        }
+        t = bundled;
+      }
+    }
+    return t;
+  }
+
   private static int special(Map<String, Integer> vocab, String token, Path dir) throws TokenizerFormatException {
     Integer id = vocab.get(token);
     if (id == null) {

@@ -35,7 +35,7 @@ final class TokenizerFiles {
   static Map<String, Integer> readVocab(Path dir) throws TokenizerFormatException {
     Path file = existing(dir, VOCAB);
     Map<String, Integer> vocab = new HashMap<>(1 << 17);
-    try (JsonParser p = JSON.createParser(file.toFile())) {
+    try (JsonParser p = JSON.createParser(Files.newInputStream(file))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new TokenizerFormatException(file + " is not a vocabulary: expected a JSON object of token to id. "
             + "Replace it with the vocab.json of the checkpoint's tokenizer");

@@ -61,7 +61,7 @@ class OrtRuntimeTest {
     System.arraycopy(prompt, 0, ids, 0, prompt.length);
     // diffusers' prompt_embeds hold [negative, positive] for the batched guidance pass
     Tensor expected = Npy.read(TestModels.parity().resolve("euler_leading.prompt_embeds.npy")).slice(1, 2);
-    try (TextEncoder encoder = TextEncoder.open(runtime, folder)) {
+    try (TextEncoder encoder = TextEncoder.open(runtime, folder.toModel())) {
       assertEquals(32, encoder.hiddenSize());
       Tensor got = encoder.encode(ids, 1);
       assertTrue(got.sameShape(expected), got + " vs " + expected);
@@ -74,14 +74,14 @@ class OrtRuntimeTest {
     Tensor sample = random(1, 2, 4, 8, 8);
     Tensor context = random(2, 2, 77, 32);
     Tensor reference;
-    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySd()))) {
+    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySd()).toModel())) {
       assertEquals(32, unet.crossAttentionDim());
       reference = unet.predict(sample, 951f, context);
     }
-    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySdFloatTimestep()))) {
+    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySdFloatTimestep()).toModel())) {
       assertTrue(unet.predict(sample, 951f, context).maxAbsDiff(reference) < 1e-4);
     }
-    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySdFp16()))) {
+    try (UNet unet = UNet.open(runtime, ModelFolder.open(TestModels.tinySdFp16()).toModel())) {
       Tensor half = unet.predict(sample, 951f, context);
       float scale = 0;
       for (float v : reference.data()) {
@@ -89,8 +89,8 @@ class OrtRuntimeTest {
       }
       assertTrue(half.maxAbsDiff(reference) < 5e-3 * scale, "fp16 diff " + half.maxAbsDiff(reference));
     }
-    try (VaeDecoder a = VaeDecoder.open(runtime, ModelFolder.open(TestModels.tinySd()));
-        VaeDecoder b = VaeDecoder.open(runtime, ModelFolder.open(TestModels.tinySdFp16()))) {
+    try (VaeDecoder a = VaeDecoder.open(runtime, ModelFolder.open(TestModels.tinySd()).toModel());
+        VaeDecoder b = VaeDecoder.open(runtime, ModelFolder.open(TestModels.tinySdFp16()).toModel())) {
       Tensor latent = random(3, 1, 4, 8, 12);
       Tensor x = a.decode(latent);
       assertEquals(java.util.List.of(1, 3, 64, 96), Arrays.stream(x.shape()).boxed().toList());
@@ -100,7 +100,7 @@ class OrtRuntimeTest {
 
   @Test
   void vaeEncoderGivesTheDistribution() throws Exception {
-    try (VaeEncoder enc = VaeEncoder.open(runtime, ModelFolder.open(TestModels.tinySd()))) {
+    try (VaeEncoder enc = VaeEncoder.open(runtime, ModelFolder.open(TestModels.tinySd()).toModel())) {
       VaeEncoder.Encoded e = enc.encode(random(4, 1, 3, 64, 64));
       assertEquals(java.util.List.of(1, 4, 8, 8), Arrays.stream(e.mean().shape()).boxed().toList());
       assertTrue(e.std() != null && e.std().get(0) > 0);
@@ -130,7 +130,7 @@ class OrtRuntimeTest {
   void aModelInUseIsNotUnloaded() throws Exception {
     try (OrtRuntime small = new OrtRuntime(RuntimeSettings.fromSystemProperties().withSessionBudget(1))) {
       ModelFolder f = ModelFolder.open(TestModels.tinySd());
-      try (UNet unet = UNet.open(small, f)) {
+      try (UNet unet = UNet.open(small, f.toModel())) {
         small.open(f.vaeDecoder()).close();
         assertTrue(small.isLoaded(f.unet()));
         unet.predict(random(1, 1, 4, 8, 8), 1f, random(2, 1, 77, 32)); // still usable
@@ -164,13 +164,13 @@ class OrtRuntimeTest {
     byte[] bytes = Files.readAllBytes(decoder);
     Files.write(decoder, Arrays.copyOf(bytes, bytes.length / 3));
     ModelException truncated = assertThrows(ModelException.class,
-        () -> VaeDecoder.open(runtime, ModelFolder.open(copy)));
+        () -> VaeDecoder.open(runtime, ModelFolder.open(copy).toModel()));
     assertTrue(truncated.getMessage().contains("cannot load the ONNX model " + decoder), truncated.getMessage());
     assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
     Files.copy(copy.resolve("text_encoder/model.onnx"), copy.resolve("unet/model.onnx"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    ModelException wrong = assertThrows(ModelException.class, () -> UNet.open(runtime, ModelFolder.open(copy)));
+    ModelException wrong = assertThrows(ModelException.class, () -> UNet.open(runtime, ModelFolder.open(copy).toModel()));
     assertTrue(wrong.getMessage().contains("a Stable Diffusion UNet needs [sample, timestep, encoder_hidden_states]"),
         wrong.getMessage());
     assertTrue(wrong.getMessage().contains("input_ids"), "names what the file has: " + wrong.getMessage());

@@ -28,6 +28,7 @@ import org.latentstudio.image.PngEncoder;
 import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.runtime.ModelFolder;
+import org.latentstudio.runtime.SdModel;
 import org.latentstudio.runtime.VaeDecoder;
 import org.latentstudio.runtime.VaeEncoder;
 import org.latentstudio.tensor.Tensor;
@@ -65,7 +66,7 @@ class ShapesPackTest {
 
   /** Pictures through the pack's VAE and back (the distribution's mean), for calibrating the analyser. */
   static List<RgbImage> reconstruct(List<RgbImage> pictures) throws Exception {
-    ModelFolder folder = ModelFolder.open(PACK);
+    SdModel folder = ModelFolder.open(PACK).toModel();
     List<RgbImage> outList = new ArrayList<>();
     try (VaeEncoder enc = VaeEncoder.open(app.runtime(), folder); VaeDecoder dec = VaeDecoder.open(app.runtime(),
         folder)) {

@@ -49,7 +49,7 @@ public final class CLIPTextEncode implements NodeType {
       }
     }
     Tensor hidden;
-    try (TextEncoder encoder = TextEncoder.open(ctx.service(OrtRuntime.class), clip.folder())) {
+    try (TextEncoder encoder = TextEncoder.open(ctx.service(OrtRuntime.class), clip.textEncoder())) {
       hidden = encoder.encode(ids, n + 1);
     } catch (ModelException e) {
       throw new NodeException(e.getMessage(), e);

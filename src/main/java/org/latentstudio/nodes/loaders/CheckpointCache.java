@@ -3,12 +3,12 @@ package org.latentstudio.nodes.loaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latentstudio.runtime.ModelException;
-import org.latentstudio.runtime.ModelFolder;
+import org.latentstudio.runtime.SdModel;
 import org.latentstudio.text.ClipTokenizer;
 import org.latentstudio.text.TokenizerFormatException;
 
 /**
- * Opened checkpoints (the checked folder and its tokenizer) by the fingerprint of their files, so a checkpoint
+ * Opened checkpoints (the checked model and its tokenizer) by the fingerprint of their files, so a checkpoint
  * that the node cache dropped opens again without re-reading a 49k-token vocabulary, and a checkpoint whose
  * files changed on disk opens afresh. Keeps the few most recently used.
  */
@@ -16,7 +16,7 @@ public final class CheckpointCache {
   private static final int CAPACITY = 8;
 
   /** A checkpoint ready to hand out. */
-  public record Opened(ModelFolder folder, ClipTokenizer tokenizer) {}
+  public record Opened(SdModel model, ClipTokenizer tokenizer) {}
 
   /** Opens a checkpoint on a miss. */
   public interface Opener {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
 import org.latentstudio.exec.NodeException;
@@ -17,71 +18,109 @@ import org.latentstudio.nodes.Ports;
 import org.latentstudio.nodes.values.Checkpoint;
 import org.latentstudio.nodes.values.ClipModel;
 import org.latentstudio.nodes.values.VaeModel;
+import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelException;
-import org.latentstudio.runtime.ModelFolder;
 import org.latentstudio.runtime.ModelLibrary;
+import org.latentstudio.runtime.ModelSource;
 import org.latentstudio.runtime.OrtRuntime;
+import org.latentstudio.runtime.SdModel;
+import org.latentstudio.runtime.SdModels;
 import org.latentstudio.runtime.TextEncoder;
 import org.latentstudio.runtime.UNet;
 import org.latentstudio.text.ClipTokenizer;
 import org.latentstudio.text.TokenizerFormatException;
 
 /**
- * Opens a checkpoint folder (optimum/diffusers ONNX layout) and hands out its UNet, text encoder and VAE.
- * It checks the parts fit together before anything runs: the text encoder's hidden size must be the width the
- * UNet's cross-attention expects.
+ * Opens a checkpoint (a {@code .safetensors}/{@code .ckpt} file, a diffusers folder or an ONNX folder) and hands
+ * out its UNet, text encoder and VAE. Files are compiled to ONNX graphs here, the first time, with progress; the
+ * graphs are cached, and the weights stay in the user's file. It checks the parts fit together before anything
+ * runs: the tokenizer's ids must fit the text encoder's vocabulary and the text width must be the UNet's
+ * cross-attention width.
  */
 public final class CheckpointLoader implements NodeType {
   static final InPort<String> PATH = InPort.text("path", "shapes").file("checkpoint")
-      .tooltip("a checkpoint folder, or the name of one in the models directories");
+      .tooltip("a .safetensors or .ckpt checkpoint, a diffusers or ONNX folder, or the name of one in the models "
+          + "directories");
+  static final InPort<String> CONFIG = InPort.text("config", "").file("checkpoint config").optional()
+      .tooltip("for single-file checkpoints: a diffusers folder whose configs and tokenizer apply, or an original "
+          + "LDM .yaml; empty uses a .yaml of the same name beside the file, else SD1.5's settings");
 
   @Override
   public NodeSchema schema() {
-    return NodeSchema.of("CheckpointLoader", "Load Checkpoint", "loaders", List.of(PATH),
+    return NodeSchema.of("CheckpointLoader", "Load Checkpoint", "loaders", List.of(PATH, CONFIG),
         List.of(Ports.MODEL, Ports.CLIP, Ports.VAE));
   }
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
     String path = in.get(PATH);
+    String config = in.get(CONFIG);
     CheckpointCache.Opened opened;
     try {
-      opened = ctx.service(CheckpointCache.class).get(fingerprint(Map.of("path", path), ctx), () -> {
-        ModelFolder folder = ModelFolder.open(ctx.service(ModelLibrary.class).resolveCheckpoint(path));
-        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerDir());
-        checkTextWidth(folder, ctx.service(OrtRuntime.class));
-        return new CheckpointCache.Opened(folder, tokenizer);
-      });
+      ModelLibrary library = ctx.service(ModelLibrary.class);
+      opened = ctx.service(CheckpointCache.class).get(fingerprint(Map.of("path", path, "config", config), library),
+          () -> open(library.resolveCheckpoint(path), config.isBlank() ? null : library.resolveConfig(config), ctx));
     } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
     }
-    ModelFolder folder = opened.folder();
-    return Outputs.of(Ports.MODEL, Checkpoint.of(folder))
-        .and(Ports.CLIP, new ClipModel(folder, opened.tokenizer()))
-        .and(Ports.VAE, new VaeModel(folder));
+    SdModel model = opened.model();
+    return Outputs.of(Ports.MODEL, new Checkpoint(model))
+        .and(Ports.CLIP, new ClipModel(model, opened.tokenizer()))
+        .and(Ports.VAE, new VaeModel(model));
   }
 
-  private static void checkTextWidth(ModelFolder folder, OrtRuntime runtime) throws ModelException {
-    int hidden;
-    int cross;
-    String source;
-    if (folder.textHidden() != null && folder.crossAttnDim() != null) {
-      hidden = folder.textHidden();
-      cross = folder.crossAttnDim();
-      source = "text_encoder/config.json hidden_size and unet/config.json cross_attention_dim";
-    } else {
-      try (TextEncoder text = TextEncoder.open(runtime, folder); UNet unet = UNet.open(runtime, folder)) {
-        hidden = text.hiddenSize();
-        cross = unet.crossAttentionDim();
-      }
-      source = "the shapes declared by text_encoder/model.onnx and unet/model.onnx";
-      if (hidden < 0 || cross < 0) {
-        return; // dynamic in the export: ONNX Runtime will say so at the first UNet call
+  private static CheckpointCache.Opened open(Path path, Path config, ExecContext ctx)
+      throws ModelException, TokenizerFormatException {
+    OrtRuntime runtime = ctx.service(OrtRuntime.class);
+    SdModel model = SdModels.open(path, config, ctx.service(GraphCache.class), runtime.compileOptions());
+    ClipTokenizer tokenizer = model.tokenizerDir() == null ? ClipTokenizer.bundled()
+        : ClipTokenizer.load(model.tokenizerDir());
+    compileAll(model, ctx);
+    checkTextWidth(model, runtime);
+    checkVocabulary(model, tokenizer);
+    return new CheckpointCache.Opened(model, tokenizer);
+  }
+
+  /** Builds the compiled graphs now (or finds them in the graph cache), so the node shows the progress. */
+  private static void compileAll(SdModel model, ExecContext ctx) throws ModelException {
+    List<ModelSource> parts = Stream.of(model.textEncoder(), model.unet(), model.vaeDecoder(), model.vaeEncoder())
+        .filter(p -> p instanceof ModelSource.Compiled).toList();
+    for (int i = 0; i < parts.size(); i++) {
+      ctx.progress(i, parts.size());
+      ((ModelSource.Compiled) parts.get(i)).graph().get();
+    }
+  }
+
+  /** An ONNX folder without configs declares its widths only in its graphs. */
+  private static void checkTextWidth(SdModel model, OrtRuntime runtime) throws ModelException {
+    if (model.textHidden() != null && model.crossAttnDim() != null) {
+      check(model, model.textHidden(), model.crossAttnDim(), "text_encoder/config.json hidden_size and "
+          + "unet/config.json cross_attention_dim");
+      return;
+    }
+    try (TextEncoder text = TextEncoder.open(runtime, model); UNet unet = UNet.open(runtime, model)) {
+      if (text.hiddenSize() >= 0 && unet.crossAttentionDim() >= 0) {
+        check(model, text.hiddenSize(), unet.crossAttentionDim(), "the shapes declared by text_encoder/model.onnx "
+            + "and unet/model.onnx");
       }
     }
+  }
+
+  /** Token ids past the text encoder's embedding would fail deep inside ONNX Runtime (a Gather error). */
+  private static void checkVocabulary(SdModel model, ClipTokenizer tokenizer) throws ModelException {
+    if (model.textVocabSize() != null && tokenizer.vocabSize() > model.textVocabSize()) {
+      throw new ModelException("the tokenizer of " + model.root() + " has " + tokenizer.vocabSize() + " tokens but "
+          + "the text encoder embeds only " + model.textVocabSize() + ": the tokenizer belongs to another model. "
+          + (model.tokenizerDir() == null ? "This checkpoint has no tokenizer of its own and its text encoder does "
+          + "not fit the standard CLIP vocabulary; give a config folder with the model's tokenizer/"
+          : "Use the tokenizer/ that came with this text encoder"));
+    }
+  }
+
+  private static void check(SdModel model, int hidden, int cross, String source) throws ModelException {
     if (hidden != cross) {
       throw new ModelException("the text encoder's hidden size is " + hidden + " but the UNet's cross-attention "
-          + "width is " + cross + " (" + source + ") in " + folder.root() + ". The text encoder belongs to a "
+          + "width is " + cross + " (" + source + ") in " + model.root() + ". The text encoder belongs to a "
           + "different model family; use the text encoder exported with this UNet");
     }
   }
@@ -92,28 +131,33 @@ public final class CheckpointLoader implements NodeType {
     return fingerprint(literals, services.require(ModelLibrary.class));
   }
 
-  private static String fingerprint(Map<String, Object> literals, ExecContext ctx) {
-    return fingerprint(literals, ctx.service(ModelLibrary.class));
-  }
-
-  /** Sizes and dates of the files a checkpoint is made of (all of the UNet's folder, for external weights). */
   private static String fingerprint(Map<String, Object> literals, ModelLibrary library) {
     try {
-      Path root = library.resolveCheckpoint(String.valueOf(literals.get("path")));
-      StringBuilder sb = new StringBuilder(root.toString());
-      for (String file : List.of("model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json",
-          "tokenizer/merges.txt", "text_encoder/model.onnx", "vae_decoder/model.onnx", "vae_encoder/model.onnx",
-          "vae_decoder/config.json", "preview/latent_rgb_factors.json")) {
-        stamp(sb, root.resolve(file));
-      }
-      try (var files = Files.list(root.resolve("unet"))) {
-        for (Path f : files.sorted().toList()) {
-          stamp(sb, f);
-        }
+      StringBuilder sb = new StringBuilder();
+      stampTree(sb, library.resolveCheckpoint(String.valueOf(literals.get("path"))));
+      String config = String.valueOf(literals.getOrDefault("config", ""));
+      if (!config.isBlank()) {
+        stampTree(sb, library.resolveConfig(config));
       }
       return sb.toString();
     } catch (ModelException | IOException | RuntimeException e) {
       return ""; // evaluate reports the problem
+    }
+  }
+
+  /** Sizes and dates of a file, or of every file in a model folder (two levels: component folders). */
+  private static void stampTree(StringBuilder sb, Path root) throws IOException {
+    sb.append(root);
+    if (Files.isRegularFile(root)) {
+      stamp(sb, root);
+      Path yaml = root.resolveSibling(root.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".yaml");
+      stamp(sb, yaml);
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root, 2)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        stamp(sb, f);
+      }
     }
   }
 
@@ -123,5 +167,4 @@ public final class CheckpointLoader implements NodeType {
           .append(Files.getLastModifiedTime(file).toMillis());
     }
   }
-
 }

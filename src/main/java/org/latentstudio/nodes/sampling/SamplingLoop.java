@@ -92,10 +92,10 @@ final class SamplingLoop {
 
     GuidancePlan guidance = new GuidancePlan(r.positive(), r.negative(), r.cfg(), r.negativeScale(),
         r.negativeStartStep(), batch);
-    LatentPreviewFactors previews = r.model().folder().previewFactors();
+    LatentPreviewFactors previews = r.model().model().previewFactors();
     int previewEvery = ctx.settings().previewEvery();
     Tensor lastX0 = null;
-    try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().folder())) {
+    try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().model())) {
       for (int i = begin; i < end; i++) {
         ctx.checkCancelled();
         int step = i / order;
@@ -128,7 +128,7 @@ final class SamplingLoop {
 
   private static Sampler sampler(Request r) throws NodeException {
     try {
-      return Samplers.create(r.samplerName(), r.schedule(), r.model().folder().scheduler(), r.eta());
+      return Samplers.create(r.samplerName(), r.schedule(), r.model().model().scheduler(), r.eta());
     } catch (IllegalArgumentException e) {
       throw new NodeException(e.getMessage(), e);
     }

@@ -30,7 +30,7 @@ public final class VAEDecode implements NodeType {
     Latent latent = in.get(Ports.SAMPLES_IN);
     VaeModel vae = in.get(Ports.VAE_IN);
     List<Tensor> decoded = new ArrayList<>();
-    try (VaeDecoder decoder = VaeDecoder.open(ctx.service(OrtRuntime.class), vae.folder())) {
+    try (VaeDecoder decoder = VaeDecoder.open(ctx.service(OrtRuntime.class), vae.model())) {
       // one picture at a time: a batch of large pictures would need the decoder's memory several times over
       for (int i = 0; i < latent.batch(); i++) {
         ctx.progress(i, latent.batch());

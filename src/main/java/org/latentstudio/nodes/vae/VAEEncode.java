@@ -12,7 +12,6 @@ import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.graph.PortType;
 import org.latentstudio.image.ImageBatch;
 import org.latentstudio.nodes.Ports;
-import org.latentstudio.nodes.latent.EmptyLatentImage;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.nodes.values.VaeModel;
 import org.latentstudio.runtime.ModelException;
@@ -23,7 +22,8 @@ import org.latentstudio.tensor.Tensor;
 /**
  * Turns pictures into latents for image-to-image and inpainting. The latent keeps the encoder's distribution,
  * so the sampler can draw from it with its seeded generator exactly as diffusers' img2img does; other nodes use
- * its mean. Sizes that are not multiples of 8 are centre-cropped to the nearest multiple below, as ComfyUI does.
+ * its mean. Sizes that are not multiples of the VAE's downscale (8 for SD1.5) are centre-cropped to the nearest
+ * multiple below, as ComfyUI does.
  */
 public final class VAEEncode implements NodeType {
   static final InPort<ImageBatch> PIXELS = InPort.linked("pixels", PortType.IMAGE, ImageBatch.class);
@@ -35,11 +35,11 @@ public final class VAEEncode implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    ImageBatch pixels = cropToMultipleOf8(in.get(PIXELS));
     VaeModel vae = in.get(Ports.VAE_IN);
+    ImageBatch pixels = cropToMultipleOf(in.get(PIXELS), vae.downscale());
     List<Tensor> means = new ArrayList<>();
     List<Tensor> stds = new ArrayList<>();
-    try (VaeEncoder encoder = VaeEncoder.open(ctx.service(OrtRuntime.class), vae.folder())) {
+    try (VaeEncoder encoder = VaeEncoder.open(ctx.service(OrtRuntime.class), vae.model())) {
       Tensor input = pixels.toEncoderInput();
       for (int i = 0; i < pixels.batch(); i++) {
         ctx.progress(i, pixels.batch());
@@ -57,13 +57,13 @@ public final class VAEEncode implements NodeType {
     return Outputs.of(Ports.LATENT, new Latent(mean.times(scale), null, dist));
   }
 
-  static ImageBatch cropToMultipleOf8(ImageBatch images) throws NodeException {
-    int f = EmptyLatentImage.VAE_FACTOR;
+  /** Centre-crops to a multiple of the VAE's downscale {@code f} (8 for SD1.5), as ComfyUI does. */
+  static ImageBatch cropToMultipleOf(ImageBatch images, int f) throws NodeException {
     int h = images.height() / f * f;
     int w = images.width() / f * f;
     if (h == 0 || w == 0) {
       throw new NodeException("the picture is " + images.width() + "x" + images.height()
-          + " pixels; the VAE needs at least 8x8");
+          + " pixels; this VAE needs at least " + f + "x" + f);
     }
     if (h == images.height() && w == images.width()) {
       return images;

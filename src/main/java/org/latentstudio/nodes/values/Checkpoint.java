@@ -1,22 +1,13 @@
 package org.latentstudio.nodes.values;
 
-import java.util.List;
 import org.latentstudio.exec.SizedValue;
-import org.latentstudio.runtime.ModelFolder;
+import org.latentstudio.runtime.SdModel;
 
 /**
- * The MODEL type: the denoising UNet of a checkpoint, plus the weight patches (LoRAs) to apply to it.
- * A handle, not the weights: sessions are loaded on use and kept by the runtime.
+ * The MODEL type: the denoising UNet of a checkpoint. A handle, not the weights: sessions are loaded on use and
+ * kept by the runtime.
  */
-public record Checkpoint(ModelFolder folder, List<Object> patches) implements SizedValue {
-  public Checkpoint {
-    patches = List.copyOf(patches);
-  }
-
-  public static Checkpoint of(ModelFolder folder) {
-    return new Checkpoint(folder, List.of());
-  }
-
+public record Checkpoint(SdModel model) implements SizedValue {
   @Override
   public long byteSize() {
     return 256;

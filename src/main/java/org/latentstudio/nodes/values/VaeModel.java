@@ -1,12 +1,17 @@
 package org.latentstudio.nodes.values;
 
 import org.latentstudio.exec.SizedValue;
-import org.latentstudio.runtime.ModelFolder;
+import org.latentstudio.runtime.SdModel;
 
 /** The VAE type: a checkpoint's VAE encoder and decoder, with its scaling factor and preview factors. */
-public record VaeModel(ModelFolder folder) implements SizedValue {
+public record VaeModel(SdModel model) implements SizedValue {
   public float scalingFactor() {
-    return folder.vaeScalingFactor();
+    return model.vaeScalingFactor();
+  }
+
+  /** Pixels per latent cell along a side: 8 for SD1.5, 2^(levels − 1) in general. */
+  public int downscale() {
+    return model.vaeDownscale();
   }
 
   @Override

@@ -1,0 +1,80 @@
+package org.latentstudio.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeSet;
+import org.latentstudio.checkpoint.CheckpointException;
+import org.latentstudio.checkpoint.SdCheckpoint;
+import org.latentstudio.compiler.ClipTextGraph;
+import org.latentstudio.compiler.CompileOptions;
+import org.latentstudio.compiler.CompiledGraph;
+import org.latentstudio.compiler.Compiler;
+import org.latentstudio.compiler.UNetGraph;
+import org.latentstudio.compiler.VaeGraph;
+import org.latentstudio.weights.StoredTensor;
+import org.latentstudio.weights.WeightSet;
+
+/**
+ * Turns a checkpoint read from the user's files into a runnable {@link SdModel}: each component becomes a
+ * {@link ModelSource.Compiled} whose graph is built on first load, or taken from the {@link GraphCache}.
+ */
+public final class CompiledCheckpoint {
+  private CompiledCheckpoint() {}
+
+  /** A component's graph builder, which may refuse the checkpoint. */
+  @FunctionalInterface
+  private interface Build {
+    CompiledGraph build() throws CheckpointException;
+  }
+
+  public static SdModel of(SdCheckpoint c, GraphCache cache, CompileOptions options, LatentPreviewFactors preview) {
+    String opts = options.toString();
+    SdCheckpoint.Part<?> t = c.textEncoder();
+    SdCheckpoint.Part<?> u = c.unet();
+    SdCheckpoint.Part<?> v = c.vae();
+    SdModel.TextEncoders text = stop -> source(cache, t, "text encoder stop " + stop, opts,
+        () -> ClipTextGraph.build(c.textEncoder().config(), t.weights(), t.folder(), stop, options, t.origin()));
+    ModelSource unet = source(cache, u, "UNet", opts,
+        () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin()));
+    ModelSource decoder = source(cache, v, "VAE decoder", opts,
+        () -> VaeGraph.decoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
+    ModelSource encoder = source(cache, v, "VAE encoder", opts,
+        () -> VaeGraph.encoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
+    return new SdModel(c.origin(), c.format(), text, unet, decoder, encoder, c.tokenizerDir(), c.scheduler(),
+        (float) c.vae().config().scalingFactor(), c.vae().config().downscale(), c.textEncoder().config().hiddenSize(),
+        c.unet().config().crossAttentionDim(), c.textEncoder().config().vocabSize(), preview);
+  }
+
+  private static ModelSource source(GraphCache cache, SdCheckpoint.Part<?> part, String role, String options,
+      Build build) {
+    String identity = "compiler " + Compiler.VERSION + "|" + role + "|" + options + "|" + part.config() + "|"
+        + fingerprint(part.weights());
+    long bytes = 4 * part.weights().byName().values().stream().mapToLong(StoredTensor::elements).sum();
+    return new ModelSource.Compiled(identity, part.origin(), bytes,
+        () -> cache.get(identity, part.folder(), role, () -> {
+          try {
+            return build.build();
+          } catch (CheckpointException e) {
+            throw new ModelException(e.getMessage(), e);
+          }
+        }));
+  }
+
+  /** The weight files' paths, sizes and modification times: a changed file makes a new graph and session. */
+  static String fingerprint(WeightSet weights) {
+    TreeSet<Path> files = new TreeSet<>();
+    weights.byName().values().forEach(t -> files.add(t.file()));
+    StringBuilder sb = new StringBuilder();
+    for (Path f : files) {
+      sb.append(f);
+      try {
+        sb.append(':').append(Files.size(f)).append('@').append(Files.getLastModifiedTime(f).toMillis());
+      } catch (IOException e) {
+        sb.append(":unreadable");
+      }
+      sb.append(';');
+    }
+    return sb.toString();
+  }
+}
