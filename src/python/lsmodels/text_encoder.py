@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Tuple
 
@@ -149,6 +150,42 @@ def write_config(folder: str, cfg: TextEncoderConfig, bos_token_id: int, eos_tok
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config_dict(cfg, bos_token_id, eos_token_id), f, indent=2)
         f.write("\n")
+
+
+# transformers' CLIPTextModel (modeling_clip.py) names our parameters ``text_model.`` + these; the MLP sits
+# one level deeper there. diffusers folders and single-file SD1.x checkpoints use its names.
+_TO_TRANSFORMERS = (
+    (r"(token_embedding|position_embedding)\.", r"text_model.embeddings.\1."),
+    (r"layers\.(\d+)\.(fc1|fc2)\.", r"text_model.encoder.layers.\1.mlp.\2."),
+    (r"layers\.(\d+)\.", r"text_model.encoder.layers.\1."),
+    (r"final_layer_norm\.", r"text_model.final_layer_norm."),
+)
+_FROM_TRANSFORMERS = (
+    (r"text_model\.embeddings\.(token_embedding|position_embedding)\.", r"\1."),
+    (r"text_model\.encoder\.layers\.(\d+)\.mlp\.", r"layers.\1."),
+    (r"text_model\.encoder\.layers\.(\d+)\.", r"layers.\1."),
+    (r"text_model\.final_layer_norm\.", r"final_layer_norm."),
+)
+# A buffer that older transformers versions saved with the weights; it holds nothing to learn.
+TRANSFORMERS_IGNORED = ("text_model.embeddings.position_ids",)
+
+
+def _rename(name: str, rules) -> str:
+    for pattern, replacement in rules:
+        renamed, n = re.subn("^" + pattern, replacement, name)
+        if n:
+            return renamed
+    raise KeyError(f"text encoder parameter {name!r} has no counterpart")
+
+
+def to_transformers_names(state_dict: dict) -> dict:
+    """Our state dict under CLIPTextModel's parameter names (text_model.encoder.layers.N.mlp.fc1.weight, ...)."""
+    return {_rename(k, _TO_TRANSFORMERS): v for k, v in state_dict.items()}
+
+
+def from_transformers_names(state_dict: dict) -> dict:
+    """Inverse of ``to_transformers_names``; drops ``TRANSFORMERS_IGNORED`` buffers."""
+    return {_rename(k, _FROM_TRANSFORMERS): v for k, v in state_dict.items() if k not in TRANSFORMERS_IGNORED}
 
 
 def read_config(path: str) -> TextEncoderConfig:
