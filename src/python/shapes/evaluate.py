@@ -6,7 +6,8 @@ and measures each picture with analyse.Analyser, calibrated on VAE reconstructio
 training scenes. Also: the analyser's ceiling (its accuracy on VAE reconstructions of the held-out
 scenes), and the negative-prompt test (prompt "a circle", negative "red", 16 and 64 seeds).
 
-Uses the torch weights in work/ (the modules the pack was exported from). Writes work/eval.json,
+Uses the torch weights in work/ (the modules the pack was exported from), or with --pack those of a
+written pack (e.g. --pack ../../../assets/models/shapes). Writes work/eval.json,
 work/analyser.json and contact sheets work/eval_cfg*.png.
 
     python3 evaluate.py [--seeds 2] [--checkpoint work/ema_step2000.pt]
@@ -23,6 +24,7 @@ import torch
 from PIL import Image
 
 import common
+import pack_weights
 from analyse import Analyser, score
 from dataset import COLOURS, SHAPES, POSITIONS, SIZES, backgrounds_for, heldout_prompts, make_single, render, HELDOUT
 
@@ -95,6 +97,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=2, help="seeds per held-out prompt")
     ap.add_argument("--cfg", type=float, nargs="*", default=[5.0, 1.0])
     ap.add_argument("--checkpoint", default=None, help="an ema_step*.pt from train_unet.py instead of the final EMA")
+    ap.add_argument("--pack", default=None, help="a written pack's safetensors (pack_weights) instead of work/")
     ap.add_argument("--out", default=os.path.join(common.WORK, "eval.json"))
     ap.add_argument("--no-negative", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
@@ -102,7 +105,7 @@ def main():
     common.setup(0)
     torch.set_num_threads(args.threads)
     clock = common.Clock()
-    c = load_components(checkpoint=args.checkpoint)
+    c = pack_weights.load_pack(args.pack) if args.pack else load_components(checkpoint=args.checkpoint)
 
     # 1. calibrate the analyser on VAE reconstructions of ground-truth training scenes
     cal = calibration_scenes(600, seed=11)

@@ -1,14 +1,20 @@
-"""Stage 3: write the trained shapes model into assets/models/shapes/ in the layout of model-format.md.
+"""Stage 3: write the trained shapes model into assets/models/shapes/, in two layouts side by side.
 
-Uses lsmodels.export for the model folder, then adds the pack's own files:
+- diffusers (lsmodels.diffusers_folder): text_encoder/model.safetensors (transformers' CLIPTextModel names),
+  unet/ and vae/ diffusion_pytorch_model.safetensors, fp32, and a StableDiffusionPipeline model_index.json.
+  The torch weights: pack_weights.load_pack reads them, for training on top of the pack.
+- ONNX (lsmodels.export, src/site/model-format.md): text_encoder/, unet/, vae_decoder/, vae_encoder/ model.onnx.
+
+Both share scheduler/, tokenizer/ and the configs. Then the pack's own files:
   preview/latent_rgb_factors.json  least-squares latent -> RGB factors for this VAE
   heldout_prompts.json             the held-out combinations and one prompt per (triple, size), structured
   analyser.json                    the evaluation's calibrated size threshold and shape templates
   README.md                        what the model knows, its limits, training and evaluation figures
-and checks every exported graph against its torch module with lsmodels.onnx_eval at other shapes
-than the trace used.
+and checks: the safetensors read back (pack_weights) equal the trained modules bit for bit, and every ONNX
+graph matches its torch module (check_pack.graph_differences, lsmodels.onnx_eval) at other shapes than
+the trace used.
 
-    python3 export_pack.py [--out assets/models/shapes]
+    python3 export_pack.py [--out assets/models/shapes] [--layout both|diffusers|onnx]
 """
 from __future__ import annotations
 
@@ -18,14 +24,15 @@ import os
 import shutil
 
 import numpy as np
-import onnx
 import torch
 
+import check_pack
 import common
+import pack_weights
 from dataset import (BACKGROUNDS, COLOURS, POSITION_PHRASES, RADIUS, SHAPES, SIZES, heldout_prompts,
                      heldout_triples, vocabulary_words)
 from evaluate import load_components
-from lsmodels import bpe_vocab, export, onnx_eval
+from lsmodels import bpe_vocab, diffusers_folder, export
 
 
 @torch.no_grad()
@@ -43,37 +50,18 @@ def fit_latent_rgb(vae, images: np.ndarray):
     return sol[:4].tolist(), sol[4].tolist(), rmse
 
 
-@torch.no_grad()
-def check_graphs(out: str, c) -> dict:
-    """Run each exported graph with lsmodels.onnx_eval at other batch/size/length than the trace."""
-    errs = {}
-    g = torch.Generator().manual_seed(0)
-    ids = torch.tensor([c.tokenizer("a small red circle on the left, white background"), c.tokenizer("")],
-                       dtype=torch.int32)
-    te = onnx.load(os.path.join(out, "text_encoder", "model.onnx"))
-    got = onnx_eval.run(te, {"input_ids": ids.numpy()})
-    want = c.text_encoder(ids.long())
-    errs["text_encoder"] = max(float(np.abs(got["last_hidden_state"] - want[0].numpy()).max()),
-                               float(np.abs(got["pooler_output"] - want[1].numpy()).max()))
-    un = onnx.load(os.path.join(out, "unet", "model.onnx"))
-    sample = torch.randn(3, 4, 8, 16, generator=g)
-    states = torch.randn(3, 154, c.unet.config.cross_attention_dim, generator=g)
-    t = torch.tensor([500.25], dtype=torch.float32)  # fractional, as karras schedules give
-    got = onnx_eval.run(un, {"sample": sample.numpy(), "timestep": t.numpy(), "encoder_hidden_states": states.numpy()})
-    errs["unet"] = float(np.abs(got["out_sample"] - c.unet(sample, t, states).sample.numpy()).max())
-    dec = onnx.load(os.path.join(out, "vae_decoder", "model.onnx"))
-    lat = torch.randn(2, 4, 8, 12, generator=g)
-    got = onnx_eval.run(dec, {"latent_sample": lat.numpy()})
-    errs["vae_decoder"] = float(np.abs(got["sample"] - c.vae.decode(lat).sample.numpy()).max())
-    enc = onnx.load(os.path.join(out, "vae_encoder", "model.onnx"))
-    img = torch.rand(2, 3, 64, 96, generator=g) * 2 - 1
-    got = onnx_eval.run(enc, {"sample": img.numpy()})
-    errs["vae_encoder"] = float(np.abs(got["latent_parameters"] - c.vae.encode(img).latent_dist.parameters.numpy()).max())
-    return errs
+def check_weights(out: str, c) -> None:
+    """The safetensors, read back the way later training reads them, hold exactly the trained tensors."""
+    back = pack_weights.load_pack(out)
+    for name in ("text_encoder", "unet", "vae"):
+        want, got = getattr(c, name).state_dict(), getattr(back, name).state_dict()
+        bad = [k for k, v in want.items() if not torch.equal(v, got[k])]
+        if bad:
+            raise SystemExit(f"{name}: {len(bad)} tensors read back differ from the trained ones: {bad[:3]}")
 
 
-def folder_size(path: str) -> int:
-    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+def folder_size(path: str, suffix: str = "") -> int:
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs if f.endswith(suffix))
 
 
 def pct(v) -> str:
@@ -130,10 +118,15 @@ def write_readme(out: str, vae_stats: dict, unet_stats: dict, ev: dict, rgb_rmse
                 if st.get("init") else f"text encoder + UNet (min-SNR {st['min_snr']:g})")
         stage_rows.append(f"| {what}, EMA {st['ema']}, 10% empty captions | {st['steps']} | {st['batch']} | "
                           f"{st['train_seconds'] / 60:.1f} min | {st['steps_per_second']:.2f} | {st['final_loss']:.4f} (weighted epsilon MSE) |")
+    sizes = {kind: folder_size(out, "." + kind) for kind in ("safetensors", "onnx")}
+    GRAPH_CHECK = ("ONNX graphs checked against their torch modules (numpy evaluator, three inputs of other batch, size "
+                   "and text length\nthan the trace): largest absolute differences "
+                   + ", ".join(f"{k} {v:.1e}" for k, v in graph_errs.items()) + ".\n") if graph_errs else ""
     text = f"""# Shapes: a tiny trained Stable Diffusion model for CPUs
 
-A real latent diffusion model, trained from scratch in {total_min:.0f} minutes on a 2-core CPU, in exactly
-the SD1.5 ONNX layout of `src/site/model-format.md`: CLIP-format BPE tokenizer, CLIP-like causal text encoder,
+A real latent diffusion model, trained from scratch in {total_min:.0f} minutes on a 2-core CPU, in SD1.5's
+architecture and in both of its file layouts, side by side (diffusers' safetensors folders and the ONNX layout
+of `src/site/model-format.md`): CLIP-format BPE tokenizer, CLIP-like causal text encoder,
 diffusers `UNet2DConditionModel` on SD1.5's noise schedule, diffusers `AutoencoderKL`. It draws 64x64
 pictures of flat shapes from English prompts, 0.16 s per picture in Latent Studio on that CPU (20 Euler steps, cfg 5;\n`latentstudio bench graphs/txt2img.json`), so the whole studio
 can be tried, and tested, without a GPU or a 4 GB download. Made by `src/python/shapes/` (see its README).
@@ -175,15 +168,17 @@ threshold on sqrt(foreground area) in pixels, and {GRID_NOTE}.
 ## Files
 | path | what |
 |---|---|
-| `model_index.json`, `scheduler/` | diffusers index; SD1.5's PNDM scheduler config |
+| `model_index.json`, `scheduler/` | diffusers `StableDiffusionPipeline` index; SD1.5's PNDM scheduler config |
 | `tokenizer/` | CLIP-format vocab.json ({tok.vocab_size} tokens: 512 byte symbols, {tok.vocab_size - 514} merges, then `<\\|startoftext\\|>` = {tok.bos_token_id} and `<\\|endoftext\\|>` = {tok.eos_token_id}) and merges.txt |
-| `text_encoder/` | CLIP-like causal transformer, width {unet_stats.get('text_hidden', 64)}, 2 layers, {unet_stats['text_encoder_parameters'] / 1e3:.0f} k parameters |
-| `unet/` | UNet2DConditionModel, widths {list(UNET_BLOCKS)}, {UNET_ATTN}, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters |
-| `vae_encoder/`, `vae_decoder/` | AutoencoderKL {list(VAE_BLOCKS)}, 64x64x3 <-> 4x8x8, {vae_stats['parameters'] / 1e6:.2f} M parameters, `scaling_factor` {vae_stats['scaling_factor']:.5f} |
+| `text_encoder/` | CLIP-like causal transformer, width {unet_stats.get('text_hidden', 64)}, 2 layers, {unet_stats['text_encoder_parameters'] / 1e3:.0f} k parameters: `model.safetensors` (transformers' `CLIPTextModel` names) and `model.onnx` |
+| `unet/` | UNet2DConditionModel, widths {list(UNET_BLOCKS)}, {UNET_ATTN}, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters: `diffusion_pytorch_model.safetensors` and `model.onnx` |
+| `vae/` | AutoencoderKL {list(VAE_BLOCKS)}, 64x64x3 <-> 4x8x8, {vae_stats['parameters'] / 1e6:.2f} M parameters, `scaling_factor` {vae_stats['scaling_factor']:.5f}: `diffusion_pytorch_model.safetensors` (encoder, decoder, quant convs) |
+| `vae_encoder/`, `vae_decoder/` | the same AutoencoderKL as two ONNX graphs (`model.onnx`) |
 | `preview/latent_rgb_factors.json` | latent (times scaling_factor) -> RGB in [-1, 1], least squares on 8x8-downsampled training pictures (RMSE {rgb_rmse:.3f}) |
 | `heldout_prompts.json`, `analyser.json` | see above |
 
-{size_bytes / 1e6:.1f} MB in all, float32.
+{size_bytes / 1e6:.1f} MB in all, float32: {sizes['safetensors'] / 1e6:.1f} MB of safetensors, {sizes['onnx'] / 1e6:.1f} MB of ONNX graphs.
+`src/python/shapes/pack_weights.py` loads the torch modules from the safetensors, for training on top of the pack.
 
 ## Training
 Seeded and reproducible (`src/python/shapes/train.sh`); wall times on a 2-core CPU (AMD EPYC), torch 1.13
@@ -214,9 +209,7 @@ area -> size, and a template shape classifier calibrated on VAE reconstructions.
 Negative prompt (prompt "a circle", cfg 5, Euler 20 steps):
 {chr(10).join(neg_lines)}
 
-ONNX graphs checked against their torch modules (numpy evaluator, other batch, size and text length than the
-trace): largest absolute differences {", ".join(f"{k} {v:.1e}" for k, v in graph_errs.items())}.
-
+{GRAPH_CHECK}
 ## Limits
 - 64x64 only in training; 8x8 latents. Edges are soft and straight sides can bow a little. Shape confusions
   seen in the evaluation: {CONF}.
@@ -246,6 +239,9 @@ def main():
     global UNET_BLOCKS, UNET_ATTN, VAE_BLOCKS
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=common.PACK)
+    ap.add_argument("--layout", choices=("both", "diffusers", "onnx"), default="both",
+                    help="diffusers safetensors, ONNX graphs, or both side by side (what the pack ships and "
+                         "its README describes)")
     ap.add_argument("--skip-check", action="store_true")
     ap.add_argument("--readme-only", action="store_true", help="rewrite README.md of an existing pack")
     args = ap.parse_args()
@@ -267,11 +263,22 @@ def main():
 
     if os.path.isdir(args.out):
         shutil.rmtree(args.out)
-    # a float32 timestep keeps the fractional timesteps of karras and linspace schedules exact (int64 truncates)
-    export.export_model_folder(args.out, c.text_encoder, c.unet, c.vae, vocab, merges, latent_rgb=(factors, bias),
-                               unet_timestep_dtype=torch.float32)
-    for name in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
-        print(name + ":\n" + export.describe(os.path.join(args.out, name, "model.onnx")), flush=True)
+    onnx_graphs = args.layout in ("both", "onnx")
+    if onnx_graphs:
+        # a float32 timestep keeps the fractional timesteps of karras and linspace schedules exact (int64 truncates)
+        export.export_model_folder(args.out, c.text_encoder, c.unet, c.vae, vocab, merges,
+                                   latent_rgb=(factors, bias), unet_timestep_dtype=torch.float32)
+        for name in check_pack.GRAPHS:
+            print(name + ":\n" + export.describe(os.path.join(args.out, name, "model.onnx")), flush=True)
+    if args.layout in ("both", "diffusers"):  # after the ONNX export: its model_index.json gives way
+        if onnx_graphs:  # scheduler, tokenizer and preview factors are already there
+            diffusers_folder.write_weights(args.out, c.text_encoder, c.unet, c.vae, vocab[bpe_vocab.BOS],
+                                           vocab[bpe_vocab.EOS])
+        else:
+            diffusers_folder.write_folder(args.out, c.text_encoder, c.unet, c.vae, vocab, merges)
+            export.write_latent_rgb_factors(args.out, factors, bias)
+        if not args.skip_check:
+            check_weights(args.out, c)
 
     with open(os.path.join(args.out, "heldout_prompts.json"), "w") as f:
         json.dump({
@@ -283,7 +290,8 @@ def main():
         f.write("\n")
     shutil.copy(os.path.join(common.WORK, "analyser.json"), os.path.join(args.out, "analyser.json"))
 
-    graph_errs = {} if args.skip_check else check_graphs(args.out, c)
+    graph_errs = {} if args.skip_check or not onnx_graphs else check_pack.graph_differences(
+        check_pack.load_graphs(args.out), c)
     print("graph check:", graph_errs, flush=True)
     with open(os.path.join(common.WORK, "graph_check.json"), "w") as f:
         json.dump(graph_errs, f)
