@@ -1,4 +1,4 @@
-"""Stage 3: write the trained shapes model into assets/models/shapes/, in two layouts side by side.
+"""Stage 3: write the trained shapes model into assets/models/shapes/, in diffusers' layout (or ONNX, or both).
 
 - diffusers (lsmodels.diffusers_folder): text_encoder/model.safetensors (transformers' CLIPTextModel names),
   unet/ and vae/ diffusion_pytorch_model.safetensors, fp32, and a StableDiffusionPipeline model_index.json.
@@ -122,11 +122,19 @@ def write_readme(out: str, vae_stats: dict, unet_stats: dict, ev: dict, rgb_rmse
     GRAPH_CHECK = ("ONNX graphs checked against their torch modules (numpy evaluator, three inputs of other batch, size "
                    "and text length\nthan the trace): largest absolute differences "
                    + ", ".join(f"{k} {v:.1e}" for k, v in graph_errs.items()) + ".\n") if graph_errs else ""
+    has_onnx = os.path.isfile(os.path.join(out, "unet", "model.onnx"))
+    layouts = ("in both of its file layouts, side by side (diffusers' safetensors folders and the ONNX layout\n"
+               "of `src/site/model-format.md`)") if has_onnx else (
+               "in diffusers' file layout (safetensors weights, which Latent Studio compiles to ONNX\n"
+               "graphs when it opens the pack)")
+    onnx_note = " and `model.onnx`" if has_onnx else ""
+    onnx_rows = "| `vae_encoder/`, `vae_decoder/` | the same AutoencoderKL as two ONNX graphs (`model.onnx`) |\n" \
+        if has_onnx else ""
+    onnx_size = f", {sizes['onnx'] / 1e6:.1f} MB of ONNX graphs" if has_onnx else ""
     text = f"""# Shapes: a tiny trained Stable Diffusion model for CPUs
 
 A real latent diffusion model, trained from scratch in {total_min:.0f} minutes on a 2-core CPU, in SD1.5's
-architecture and in both of its file layouts, side by side (diffusers' safetensors folders and the ONNX layout
-of `src/site/model-format.md`): CLIP-format BPE tokenizer, CLIP-like causal text encoder,
+architecture and {layouts}: CLIP-format BPE tokenizer, CLIP-like causal text encoder,
 diffusers `UNet2DConditionModel` on SD1.5's noise schedule, diffusers `AutoencoderKL`. It draws 64x64
 pictures of flat shapes from English prompts, 0.16 s per picture in Latent Studio on that CPU (20 Euler steps, cfg 5;\n`latentstudio bench graphs/txt2img.json`), so the whole studio
 can be tried, and tested, without a GPU or a 4 GB download. Made by `src/python/shapes/` (see its README).
@@ -170,14 +178,13 @@ threshold on sqrt(foreground area) in pixels, and {GRID_NOTE}.
 |---|---|
 | `model_index.json`, `scheduler/` | diffusers `StableDiffusionPipeline` index; SD1.5's PNDM scheduler config |
 | `tokenizer/` | CLIP-format vocab.json ({tok.vocab_size} tokens: 512 byte symbols, {tok.vocab_size - 514} merges, then `<\\|startoftext\\|>` = {tok.bos_token_id} and `<\\|endoftext\\|>` = {tok.eos_token_id}) and merges.txt |
-| `text_encoder/` | CLIP-like causal transformer, width {unet_stats.get('text_hidden', 64)}, 2 layers, {unet_stats['text_encoder_parameters'] / 1e3:.0f} k parameters: `model.safetensors` (transformers' `CLIPTextModel` names) and `model.onnx` |
-| `unet/` | UNet2DConditionModel, widths {list(UNET_BLOCKS)}, {UNET_ATTN}, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters: `diffusion_pytorch_model.safetensors` and `model.onnx` |
+| `text_encoder/` | CLIP-like causal transformer, width {unet_stats.get('text_hidden', 64)}, 2 layers, {unet_stats['text_encoder_parameters'] / 1e3:.0f} k parameters: `model.safetensors` (transformers' `CLIPTextModel` names){onnx_note} |
+| `unet/` | UNet2DConditionModel, widths {list(UNET_BLOCKS)}, {UNET_ATTN}, {unet_stats['unet_parameters'] / 1e6:.2f} M parameters: `diffusion_pytorch_model.safetensors`{onnx_note} |
 | `vae/` | AutoencoderKL {list(VAE_BLOCKS)}, 64x64x3 <-> 4x8x8, {vae_stats['parameters'] / 1e6:.2f} M parameters, `scaling_factor` {vae_stats['scaling_factor']:.5f}: `diffusion_pytorch_model.safetensors` (encoder, decoder, quant convs) |
-| `vae_encoder/`, `vae_decoder/` | the same AutoencoderKL as two ONNX graphs (`model.onnx`) |
-| `preview/latent_rgb_factors.json` | latent (times scaling_factor) -> RGB in [-1, 1], least squares on 8x8-downsampled training pictures (RMSE {rgb_rmse:.3f}) |
+{onnx_rows}| `preview/latent_rgb_factors.json` | latent (times scaling_factor) -> RGB in [-1, 1], least squares on 8x8-downsampled training pictures (RMSE {rgb_rmse:.3f}) |
 | `heldout_prompts.json`, `analyser.json` | see above |
 
-{size_bytes / 1e6:.1f} MB in all, float32: {sizes['safetensors'] / 1e6:.1f} MB of safetensors, {sizes['onnx'] / 1e6:.1f} MB of ONNX graphs.
+{size_bytes / 1e6:.1f} MB in all, float32: {sizes['safetensors'] / 1e6:.1f} MB of safetensors{onnx_size}.
 `src/python/shapes/pack_weights.py` loads the torch modules from the safetensors, for training on top of the pack.
 
 ## Training
@@ -239,9 +246,9 @@ def main():
     global UNET_BLOCKS, UNET_ATTN, VAE_BLOCKS
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=common.PACK)
-    ap.add_argument("--layout", choices=("both", "diffusers", "onnx"), default="both",
-                    help="diffusers safetensors, ONNX graphs, or both side by side (what the pack ships and "
-                         "its README describes)")
+    ap.add_argument("--layout", choices=("both", "diffusers", "onnx"), default="diffusers",
+                    help="diffusers safetensors (what the pack ships: Latent Studio compiles it), ONNX graphs "
+                         "(for tests of the ONNX-folder path), or both side by side")
     ap.add_argument("--skip-check", action="store_true")
     ap.add_argument("--readme-only", action="store_true", help="rewrite README.md of an existing pack")
     args = ap.parse_args()

@@ -27,8 +27,9 @@ import org.latentstudio.image.ImageBatch;
 import org.latentstudio.image.PngEncoder;
 import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
-import org.latentstudio.runtime.ModelFolder;
+import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.SdModel;
+import org.latentstudio.runtime.SdModels;
 import org.latentstudio.runtime.VaeDecoder;
 import org.latentstudio.runtime.VaeEncoder;
 import org.latentstudio.tensor.Tensor;
@@ -66,7 +67,8 @@ class ShapesPackTest {
 
   /** Pictures through the pack's VAE and back (the distribution's mean), for calibrating the analyser. */
   static List<RgbImage> reconstruct(List<RgbImage> pictures) throws Exception {
-    SdModel folder = ModelFolder.open(PACK).toModel();
+    SdModel folder = SdModels.open(PACK, null, app.services().require(GraphCache.class),
+        app.runtime().compileOptions());
     List<RgbImage> outList = new ArrayList<>();
     try (VaeEncoder enc = VaeEncoder.open(app.runtime(), folder); VaeDecoder dec = VaeDecoder.open(app.runtime(),
         folder)) {
