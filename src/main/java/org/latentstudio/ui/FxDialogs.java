@@ -80,8 +80,17 @@ public final class FxDialogs implements Dialogs {
   @Override
   public Optional<Path> chooseFile(String kind, Path initialDir) {
     FileChooser fc = chooser("Choose " + kind, initialDir);
-    if ("image".equals(kind)) {
-      fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Pictures", "*.png", "*.jpg", "*.jpeg", "*.webp"));
+    switch (kind) {
+      case "image" -> fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Pictures", "*.png", "*.jpg",
+          "*.jpeg", "*.webp"));
+      // a model folder is chosen through its model_index.json, which stands for the folder
+      case "checkpoint" -> fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(
+          "Checkpoints (.safetensors, .ckpt, a model folder's model_index.json)", "*.safetensors", "*.ckpt",
+          "model_index.json"), new FileChooser.ExtensionFilter("All files", "*"));
+      case "checkpoint config" -> fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(
+          "Checkpoint configs (an LDM .yaml, a diffusers folder's model_index.json)", "*.yaml", "model_index.json"),
+          new FileChooser.ExtensionFilter("All files", "*"));
+      default -> { }
     }
     File f = fc.showOpenDialog(owner);
     return Optional.ofNullable(f).map(File::toPath);

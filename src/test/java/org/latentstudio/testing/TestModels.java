@@ -29,6 +29,11 @@ public final class TestModels {
     return resources().resolve("models/tiny-sd-fp16");
   }
 
+  /** The bundled shapes pack: a diffusers folder the compiler builds. */
+  public static Path shapesPack() {
+    return Path.of(System.getProperty("latentstudio.repo", ".")).resolve("assets/models/shapes").toAbsolutePath();
+  }
+
   public static Path parity() {
     return resources().resolve("parity");
   }
