@@ -89,6 +89,28 @@ class CompiledModelTest {
     }
   }
 
+  /** ONNX Runtime's fused MultiHeadAttention computes the same UNet as the spelt-out MatMul/Softmax/MatMul. */
+  @Test
+  void fusedAttentionGivesTheSamePrediction() throws Exception {
+    SdModel plain = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp), CompileOptions.cpu());
+    SdModel fused = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp), new CompileOptions(false, true));
+    assertNotEquals(plain.unet().key(), fused.unet().key());
+    java.util.Random r = new java.util.Random(3);
+    float[] x = new float[2 * 4 * 8 * 8];
+    float[] c = new float[2 * 77 * 64];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (float) r.nextGaussian();
+    }
+    try (UNet a = UNet.open(runtime, plain); UNet b = UNet.open(runtime, fused)) {
+      Tensor pa = a.predict(Tensor.of(x, 2, 4, 8, 8), 500f, Tensor.of(c, 2, 77, 64));
+      Tensor pb = b.predict(Tensor.of(x, 2, 4, 8, 8), 500f, Tensor.of(c, 2, 77, 64));
+      assertTrue(pa.maxAbsDiff(pb) < 1e-4, "max diff " + pa.maxAbsDiff(pb));
+    }
+  }
+
   @Test
   void eachTextEncoderLayerIsItsOwnSession() throws Exception {
     SdModel m = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp), CompileOptions.cpu());
