@@ -20,7 +20,12 @@ public final class UNet implements AutoCloseable {
   }
 
   public static UNet open(OrtRuntime runtime, SdModel model) throws ModelException {
-    return runtime.open(model.unet(), UNet::new);
+    return open(runtime, model.unet());
+  }
+
+  /** The UNet in {@code source}: a model's own, or another graph of the same inputs (benchmarks compare them). */
+  public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
+    return runtime.open(source, UNet::new);
   }
 
   /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */
