@@ -78,21 +78,26 @@ public final class TorchCheckpointFile {
       throw new WeightFileException(abs, Files.exists(abs) ? "is not a file" : "does not exist");
     }
     try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ)) {
-      checkMagic(abs, ch);
-      ZipDirectory zip;
-      try {
-        zip = ZipDirectory.read(ch);
-      } catch (ZipDirectory.FormatException e) {
-        throw new WeightFileException(abs, e.getMessage());
-      }
-      return new Reader(abs, zip).read();
+      return read(abs, ZipDirectory.Source.of(ch));
     } catch (IOException e) {
       throw new WeightFileException(abs, "cannot be read (" + e.getMessage() + ")", e);
     }
   }
 
+  /** Reads a checkpoint from {@code source}, the content of {@code file} (tests give bytes in memory). */
+  static TorchCheckpointFile read(Path file, ZipDirectory.Source source) throws IOException, WeightFileException {
+    checkMagic(file, source);
+    ZipDirectory zip;
+    try {
+      zip = ZipDirectory.read(source);
+    } catch (ZipDirectory.FormatException e) {
+      throw new WeightFileException(file, e.getMessage());
+    }
+    return new Reader(file, zip).read();
+  }
+
   /** torch.save's zip starts with a zip entry; its older format is a bare pickle stream (PROTO 2 first). */
-  private static void checkMagic(Path file, FileChannel ch) throws IOException, WeightFileException {
+  private static void checkMagic(Path file, ZipDirectory.Source ch) throws IOException, WeightFileException {
     ByteBuffer head = ByteBuffer.allocate(4);
     while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
       // read up to 4 bytes

@@ -175,9 +175,13 @@ final class TorchGlobals implements PickleMachine.Host {
   @Override
   public Object persistentLoad(Object pid) throws PickleException {
     // torch.save writes ('storage', storage class, key, location, element count)
+    if (pid instanceof Tuple t && t.size() > 0 && t.get(0) instanceof String kind && !kind.equals("storage")) {
+      throw PickleException.refusal("has a persistent id of the kind '" + kind + "'; torch stores only storages "
+          + "so");
+    }
     if (!(pid instanceof Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-      throw PickleException.refusal("has a persistent id that is not a storage ('storage', type, key, "
-          + "location, size) but " + Pickled.typeName(pid) + "; torch only stores storages so");
+      throw new PickleException("has a persistent id that is not a storage ('storage', type, key, location, "
+          + "size) but " + Pickled.typeName(pid));
     }
     if (!(t.get(1) instanceof StorageType type)) {
       throw PickleException.refusal("has a storage of type " + Pickled.typeName(t.get(1)) + ", not a storage "
@@ -206,8 +210,10 @@ final class TorchGlobals implements PickleMachine.Host {
   @Override
   public Object call(Object callable, Tuple args) throws PickleException {
     if (!(callable instanceof Callable c)) {
-      throw PickleException.refusal("calls " + Pickled.typeName(callable) + ", which is not a function a state "
-          + "dict calls");
+      // an allowed name that is no function (torch.Tensor, a storage class, a dtype) is a refusal; data is damage
+      boolean allowedName = callable instanceof Inert || callable instanceof StorageType;
+      String problem = "calls " + Pickled.typeName(callable) + ", which is not a function a state dict calls";
+      throw allowedName ? PickleException.refusal(problem) : new PickleException(problem);
     }
     return switch (c) {
       case ORDERED_DICT -> orderedDict(args);

@@ -47,6 +47,28 @@ final class ZipDirectory {
     }
   }
 
+  /** Where the bytes come from: positional reads, as FileChannel offers (and byte arrays in tests). */
+  interface Source {
+    long size() throws IOException;
+
+    /** Reads into {@code dst} from {@code position}; -1 at the end, as {@link FileChannel#read(ByteBuffer, long)}. */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    static Source of(FileChannel ch) {
+      return new Source() {
+        @Override
+        public long size() throws IOException {
+          return ch.size();
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+          return ch.read(dst, position);
+        }
+      };
+    }
+  }
+
   /** A zip structure that breaks the format; the message says how (the caller names the file). */
   static final class FormatException extends Exception {
     FormatException(String message) {
@@ -54,13 +76,11 @@ final class ZipDirectory {
     }
   }
 
-  private final FileChannel channel;
-  private final long fileSize;
+  private final Source source;
   private final Map<String, Entry> entries;
 
-  private ZipDirectory(FileChannel channel, long fileSize, Map<String, Entry> entries) {
-    this.channel = channel;
-    this.fileSize = fileSize;
+  private ZipDirectory(Source source, Map<String, Entry> entries) {
+    this.source = source;
     this.entries = entries;
   }
 
@@ -69,7 +89,7 @@ final class ZipDirectory {
     return entries;
   }
 
-  static ZipDirectory read(FileChannel ch) throws IOException, FormatException {
+  static ZipDirectory read(Source ch) throws IOException, FormatException {
     long size = ch.size();
     ByteBuffer end = endRecord(ch, size);
     long count = end.getShort(10) & 0xffff;
@@ -100,11 +120,11 @@ final class ZipDirectory {
     for (long i = 0; i < count; i++) {
       pos = centralEntry(ch, size, dir, pos, entries);
     }
-    return new ZipDirectory(ch, size, Collections.unmodifiableMap(entries));
+    return new ZipDirectory(ch, Collections.unmodifiableMap(entries));
   }
 
   /** The end-of-central-directory record: the last 22 bytes, unless a comment (at most 65535 bytes) follows. */
-  private static ByteBuffer endRecord(FileChannel ch, long size) throws IOException, FormatException {
+  private static ByteBuffer endRecord(Source ch, long size) throws IOException, FormatException {
     int window = (int) Math.min(size, END_BYTES + 0xffffL);
     if (window < END_BYTES) {
       throw new FormatException("is only " + size + " bytes, too short for a zip file: it is truncated");
@@ -122,7 +142,7 @@ final class ZipDirectory {
         + "cut short) or it is not a PyTorch checkpoint");
   }
 
-  private static ByteBuffer end64Record(FileChannel ch, long endOffset) throws IOException, FormatException {
+  private static ByteBuffer end64Record(Source ch, long endOffset) throws IOException, FormatException {
     if (endOffset < 20) {
       throw new FormatException("declares ZIP64 sizes but has no ZIP64 locator: the file is damaged");
     }
@@ -143,7 +163,7 @@ final class ZipDirectory {
   }
 
   /** Parses the central entry at {@code pos}, checks its local header and adds it; returns the next position. */
-  private static int centralEntry(FileChannel ch, long fileSize, ByteBuffer dir, int pos, Map<String, Entry> out)
+  private static int centralEntry(Source ch, long fileSize, ByteBuffer dir, int pos, Map<String, Entry> out)
       throws IOException, FormatException {
     if (pos > dir.capacity() - CENTRAL_BYTES || dir.getInt(pos) != CENTRAL_SIG) {
       throw new FormatException("its zip directory is damaged (no entry at byte " + pos + " of the directory)");
@@ -257,7 +277,7 @@ final class ZipDirectory {
     }
     byte[] stored = new byte[(int) e.size()];
     ByteBuffer buf = ByteBuffer.wrap(stored);
-    readFully(channel, buf, e.dataStart());
+    readFully(source, buf, e.dataStart());
     byte[] data = switch (e.method()) {
       case STORED -> stored;
       case DEFLATED -> inflate(e, stored);
@@ -298,17 +318,13 @@ final class ZipDirectory {
     }
   }
 
-  long fileSize() {
-    return fileSize;
-  }
-
-  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+  private static ByteBuffer readAt(Source ch, long position, int length) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     readFully(ch, b, position);
     return b.flip();
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+  private static void readFully(Source ch, ByteBuffer buf, long position) throws IOException {
     long pos = position;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);

@@ -103,6 +103,25 @@ class TorchCheckpointFileTest {
   }
 
   @Test
+  void theZip64EndRecordIsFollowedWhenTheClassicOneIsFull() throws Exception {
+    // torch writes 0xFFFF and 0xFFFFFFFF in the classic end record of a checkpoint over 4 GB, and the real
+    // count, size and offset in the ZIP64 record; zip64.ckpt has both, so saturate the classic one
+    byte[] b = Files.readAllBytes(fixture("zip64.ckpt"));
+    ByteBuffer end = ByteBuffer.wrap(b, b.length - 22, 22).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(0x06054b50, end.getInt(0));
+    end.putShort(8, (short) -1).putShort(10, (short) -1).putInt(12, -1).putInt(16, -1);
+    Path file = Files.write(tmp.resolve("zip64-full.ckpt"), b);
+    WeightSet expected = TorchCheckpointFile.open(fixture("zip64.ckpt")).tensors();
+    WeightSet read = TorchCheckpointFile.open(file).tensors();
+    assertEquals(expected.names(), read.names());
+    for (String n : expected.names()) {
+      assertEquals(expected.find(n).orElseThrow().offset(), read.find(n).orElseThrow().offset(), n);
+    }
+    b[b.length - 22 - 20] = 0; // the ZIP64 locator's signature, just before the classic end record
+    assertMessage(Files.write(tmp.resolve("zip64-nolocator.ckpt"), b), "no ZIP64 locator");
+  }
+
+  @Test
   void anLdmCheckpointGivesItsStateDictAndTopLevelScalars() throws Exception {
     TorchCheckpointFile ckpt = TorchCheckpointFile.open(fixture("ldm.ckpt"));
     Map<String, String> expected = new LinkedHashMap<>();

@@ -1,7 +1,8 @@
 package org.latentstudio.weights;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,7 +26,12 @@ final class TorchZips {
 
   /** A zip of uncompressed entries, written by java.util.zip (which adds its own extra fields). */
   static Path zip(Path file, Map<String, byte[]> entries) throws IOException {
-    try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+    return Files.write(file, zip(entries));
+  }
+
+  static byte[] zip(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream os = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(os)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         ZipEntry entry = new ZipEntry(e.getKey());
         entry.setMethod(ZipEntry.STORED);
@@ -39,6 +45,26 @@ final class TorchZips {
         zip.closeEntry();
       }
     }
-    return file;
+    return os.toByteArray();
+  }
+
+  /** Bytes in memory as the reader's source, so tests that open thousands of variants need no disk. */
+  static ZipDirectory.Source source(byte[] bytes) {
+    return new ZipDirectory.Source() {
+      @Override
+      public long size() {
+        return bytes.length;
+      }
+
+      @Override
+      public int read(ByteBuffer dst, long position) {
+        if (position >= bytes.length) {
+          return -1;
+        }
+        int n = (int) Math.min(dst.remaining(), bytes.length - position);
+        dst.put(bytes, (int) position, n);
+        return n;
+      }
+    };
   }
 }
