@@ -75,6 +75,7 @@ final class Pickled {
    */
   static final class Dict {
     private static final int MAX_KEY_DEPTH = 8;
+    private static final int MAX_KEY_CHARS = 1 << 20;
     private final Map<String, Object> keys = new HashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -101,24 +102,36 @@ final class Pickled {
     }
 
     private static String canonical(Object key, int depth) throws PickleMachine.PickleException {
-      return switch (key) {
-        case String s -> "s" + s;
-        case Long n -> "i" + n;
-        case BigInteger n -> "i" + n;
-        case Boolean b -> "b" + b;
-        case Double d -> "f" + d;
-        case None n -> "n";
-        case byte[] b -> "y" + HexFormat.of().formatHex(b);
+      StringBuilder sb = new StringBuilder();
+      appendCanonical(key, depth, sb);
+      return sb.toString();
+    }
+
+    /** Bounded in length, so a tuple that holds one tuple many times over cannot make an exponential key. */
+    private static void appendCanonical(Object key, int depth, StringBuilder sb) throws PickleMachine.PickleException {
+      if (sb.length() > MAX_KEY_CHARS) {
+        throw new PickleMachine.PickleException("uses a dict key longer than " + MAX_KEY_CHARS + " characters, "
+            + "which a checkpoint never does");
+      }
+      switch (key) {
+        case String s -> sb.append('s').append(s);
+        case Long n -> sb.append('i').append(n);
+        case BigInteger n -> sb.append('i').append(n);
+        case Boolean b -> sb.append('b').append(b);
+        case Double d -> sb.append('f').append(d);
+        case None n -> sb.append('n');
+        case byte[] b -> sb.append('y').append(HexFormat.of().formatHex(b));
         case Tuple t when depth < MAX_KEY_DEPTH -> {
-          StringBuilder sb = new StringBuilder("(");
+          sb.append('(');
           for (Object item : t.items()) {
-            sb.append(canonical(item, depth + 1)).append('\u0000');
+            appendCanonical(item, depth + 1, sb);
+            sb.append('\u0000');
           }
-          yield sb.append(')').toString();
+          sb.append(')');
         }
         default -> throw new PickleMachine.PickleException("uses " + typeName(key) + " as a dict key, which a "
             + "checkpoint never does");
-      };
+      }
     }
 
     @Override

@@ -36,6 +36,8 @@ public final class TorchCheckpointFile {
   /** The pickle of a Stable Diffusion checkpoint is under 1 MB; a full training checkpoint a few MB. */
   static final int MAX_PICKLE_BYTES = 64 << 20;
   private static final int MAX_NESTING = 32;
+  /** Dict entries the walk for tensors may visit: an SD checkpoint has about 1 200, a full training one 5 000. */
+  private static final int MAX_WALKED_ENTRIES = 1 << 19;
 
   private static final String CONVERT = " Convert it to .safetensors with PyTorch (pip install torch safetensors); "
       + "weights_only=True reads the weights without running any code:\n";
@@ -137,6 +139,8 @@ public final class TorchCheckpointFile {
     private final ZipDirectory zip;
     private String folder;
     private String pickleEntry;
+    /** Dict entries walked so far: a dict reached by many paths is walked each time, so this bounds the walk. */
+    private long visited;
 
     Reader(Path file, ZipDirectory zip) {
       this.file = file;
@@ -240,6 +244,11 @@ public final class TorchCheckpointFile {
         throw new WeightFileException(file, "has dicts nested " + (depth > MAX_NESTING ? "over " + MAX_NESTING
             + " deep" : "inside themselves") + " under '" + abbreviate(prefix) + "', which no state dict has: "
             + "the file is damaged or crafted");
+      }
+      if ((visited += dict.size()) > MAX_WALKED_ENTRIES) {
+        throw new WeightFileException(file, "reaches more than " + MAX_WALKED_ENTRIES + " entries through "
+            + "its nested dicts (counting a dict each time it is reached), far more than a state dict: the file is "
+            + "damaged or crafted");
       }
       for (Map.Entry<Object, Object> e : dict.entries()) {
         String key = Pickled.scalarText(e.getKey());

@@ -206,6 +206,21 @@ class PickleMachineTest {
   }
 
   @Test
+  void aKeyThatHoldsOneTupleManyTimesOverIsRefusedQuickly() {
+    // level k is a tuple of 200 references to level k - 1: a few kB of pickle, a key of 200^6 items
+    PickleWriter w = PickleWriter.proto(2).op('}').op('K', 1).op(0x85).op('q', 0).op('0');
+    for (int level = 1; level <= 6; level++) {
+      w.op('(');
+      for (int i = 0; i < 200; i++) {
+        w.op('h', level - 1);
+      }
+      w.op('t').op('q', level).op('0');
+    }
+    byte[] pickle = w.op('h', 6).op('N', 's').stop();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertDamaged(pickle, "a dict key longer than"));
+  }
+
+  @Test
   void aTensorIsAStorageLocationNotItsData() throws PickleException {
     byte[] pickle = PickleWriter.proto(2).op('}', '(').str("w")
         .tensor("HalfStorage", "3", 24, 8, new long[] {2, 4}, new long[] {4, 1}).op('u').stop();

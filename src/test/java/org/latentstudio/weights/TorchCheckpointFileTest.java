@@ -1,8 +1,10 @@
 package org.latentstudio.weights;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -232,6 +235,25 @@ class TorchCheckpointFileTest {
         .str("self").op('h', 0).op('s').stop();
     Path file = TorchZips.write(tmp.resolve("cycle.ckpt"), pickle, Map.of("0", new byte[4]));
     assertMessage(file, "inside themselves");
+  }
+
+  @Test
+  void dictsSharedAlongManyPathsAreWalkedWithinABound() throws IOException {
+    // d30 = {'w': tensor}; d_k = {'a': d_k+1, 'b': d_k+1}: 2^30 paths to one tensor from 31 small dicts
+    PickleWriter w = PickleWriter.proto(2).op('}').str("w")
+        .tensor("FloatStorage", "0", 1, 0, new long[] {1}, new long[] {1}).op('s').op('q', 30);
+    for (int k = 29; k >= 0; k--) {
+      w.op('}').str("a").op('h', k + 1).op('s').str("b").op('h', k + 1).op('s').op('q', k);
+    }
+    Path file = TorchZips.write(tmp.resolve("dag.ckpt"), w.stop(), Map.of("0", new byte[4]));
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertMessage(file, "reaches more than"));
+    // the same dict under two names is fine: both names are tensors
+    byte[] twice = PickleWriter.proto(2).op('}').str("w")
+        .tensor("FloatStorage", "0", 1, 0, new long[] {1}, new long[] {1}).op('s').op('q', 0)
+        .op('}').str("model").op('h', 0).op('s').str("model_ema").op('h', 0).op('s').stop();
+    WeightSet t = assertDoesNotThrow(() -> TorchCheckpointFile.open(
+        TorchZips.write(tmp.resolve("twice.ckpt"), twice, Map.of("0", new byte[4]))).tensors());
+    assertEquals(List.of("model.w", "model_ema.w"), new ArrayList<>(t.names()));
   }
 
   @Test
