@@ -213,6 +213,7 @@ def main():
     # refused: each with the words its message must contain
     refused = fixtures["refused"]
     small = OrderedDict(w=torch.ones(2, 2))
+    # the only file that changes from run to run: the legacy format names storages by memory address
     save(small, out / "legacy.ckpt", _use_new_zipfile_serialization=False)
     refused["legacy.ckpt"] = "older PyTorch format"
     base = torch.arange(6, dtype=torch.float32).view(2, 3)
