@@ -2,6 +2,7 @@ package org.latentstudio.weights;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,24 +100,27 @@ public final class TorchCheckpointFile {
   }
 
   /** torch.save's zip starts with a zip entry; its older format is a bare pickle stream (PROTO 2 first). */
-  private static void checkMagic(Path file, ZipDirectory.Source ch) throws IOException, WeightFileException {
-    ByteBuffer head = ByteBuffer.allocate(4);
-    while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
-      // read up to 4 bytes
+  private static void checkMagic(Path file, ZipDirectory.Source source) throws IOException, WeightFileException {
+    ByteBuffer head = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
+    while (head.hasRemaining() && source.read(head, head.position()) > 0) {
+      // up to 9 bytes: a zip's signature, a pickle's PROTO, or a safetensors header length and its '{'
     }
-    byte[] b = Arrays.copyOf(head.array(), head.position());
-    if (b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) {
+    int n = head.position();
+    if (n >= 4 && head.getInt(0) == 0x04034b50) {
       return;
     }
-    if (b.length >= 2 && (b[0] & 0xff) == 0x80 && b[1] >= 2 && b[1] <= 5) {
+    if (n >= 2 && (head.get(0) & 0xff) == 0x80 && head.get(1) >= 2 && head.get(1) <= 5) {
       throw new WeightFileException(file, "is in the older PyTorch format (torch.save before PyTorch 1.6, or "
-          + "with _use_new_zipfile_serialization=False), which keeps tensors inside the pickle stream; Latent "
-          + "Studio reads only the zip format, whose tensors it can locate without unpickling them." + CONVERT
-          + conversion(file, true));
+          + "with _use_new_zipfile_serialization=False), which puts the tensors after several pickles in one "
+          + "stream. Latent Studio reads the zip format, where each storage is an entry of its own that ONNX "
+          + "Runtime reads in place." + CONVERT + conversion(file, true));
     }
-    throw new WeightFileException(file, b.length == 0 ? "is empty" : "is not a PyTorch checkpoint: it does not "
-        + "start like a zip archive written by torch.save (is it a .safetensors file with another name, or "
-        + "truncated?)");
+    if (n == 9 && head.get(8) == '{' && head.getLong(0) > 1 && head.getLong(0) < SafetensorsHeader.MAX_HEADER_BYTES) {
+      throw new WeightFileException(file, "is a safetensors file, not a PyTorch checkpoint: rename it to "
+          + ".safetensors");
+    }
+    throw new WeightFileException(file, n == 0 ? "is empty" : "is not a PyTorch checkpoint: it does not start "
+        + "like the zip archive torch.save writes");
   }
 
   public Path file() {

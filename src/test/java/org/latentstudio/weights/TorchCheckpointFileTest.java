@@ -197,8 +197,13 @@ class TorchCheckpointFileTest {
   void missingEmptyAndForeignFilesAreRefused() throws IOException {
     assertMessage(tmp.resolve("nope.ckpt"), "does not exist");
     assertMessage(Files.write(tmp.resolve("empty.ckpt"), new byte[0]), "is empty");
-    assertMessage(Files.write(tmp.resolve("model.ckpt"), "{\"__metadata__\":{}}".getBytes()),
+    assertMessage(Files.write(tmp.resolve("model.ckpt"), "GGUF and more".getBytes()),
         "is not a PyTorch checkpoint");
+    byte[] safetensors = new byte[8 + 2];
+    safetensors[0] = 2;
+    safetensors[8] = '{';
+    safetensors[9] = '}';
+    assertMessage(Files.write(tmp.resolve("renamed.ckpt"), safetensors), "is a safetensors file");
     assertMessage(TorchZips.zip(tmp.resolve("other.zip"), Map.of("readme.txt", new byte[3])),
         "no <folder>/data.pkl");
   }
