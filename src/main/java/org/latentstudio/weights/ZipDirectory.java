@@ -213,12 +213,13 @@ final class ZipDirectory {
       throw new FormatException("zip entry '" + name + "' lies outside the file (local header at byte "
           + localOffset + " of " + fileSize + "): the file is truncated or damaged");
     }
-    ByteBuffer local = readAt(ch, localOffset, LOCAL_BYTES);
+    // one read for the local header and its name, which must be the central directory's
+    ByteBuffer local = readAt(ch, localOffset, (int) Math.min(LOCAL_BYTES + nameLen, fileSize - localOffset));
     int localNameLen = local.getShort(26) & 0xffff;
     int localExtraLen = local.getShort(28) & 0xffff;
-    if (local.getInt(0) != LOCAL_SIG || (local.getShort(8) & 0xffff) != method
-        || localOffset + LOCAL_BYTES + localNameLen > fileSize
-        || !readAt(ch, localOffset + LOCAL_BYTES, localNameLen).equals(ByteBuffer.wrap(nameBytes))) {
+    if (local.getInt(0) != LOCAL_SIG || (local.getShort(8) & 0xffff) != method || localNameLen != nameLen
+        || local.capacity() < LOCAL_BYTES + nameLen
+        || !local.slice(LOCAL_BYTES, nameLen).equals(ByteBuffer.wrap(nameBytes))) {
       throw new FormatException("zip entry '" + name + "' has no matching local header at byte " + localOffset
           + ": the file is damaged");
     }
