@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.latentstudio.weights.SafetensorsFile;
+import org.latentstudio.weights.TorchCheckpointFile;
 import org.latentstudio.weights.WeightFileException;
 import org.latentstudio.weights.WeightSet;
 
@@ -25,12 +26,12 @@ final class WeightFiles {
       if (name.endsWith(".safetensors.index.json")) {
         return sharded(file);
       }
+      if (name.endsWith(".ckpt") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
+        // the restricted reader: tensors only, any other pickle global refused by name
+        return TorchCheckpointFile.open(file).tensors();
+      }
     } catch (WeightFileException e) {
       throw new CheckpointException(e.getMessage(), e);
-    }
-    if (name.endsWith(".ckpt") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
-      throw new CheckpointException(file + " is a PyTorch pickle file. Pickle files can carry code, so Latent Studio "
-          + "reads only .safetensors weights; convert it to .safetensors first");
     }
     throw new CheckpointException(file + " is not a weight file Latent Studio reads (.safetensors or .ckpt)");
   }
