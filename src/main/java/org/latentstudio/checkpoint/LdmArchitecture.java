@@ -72,7 +72,8 @@ final class LdmArchitecture {
       } else {
         depth[level] = 1;
       }
-      crossUp[levels - 1 - level] = unet.has("output_blocks." + (level * (layers + 1)) + ".1.proj_in.weight");
+      // up block i (lowest resolution first) starts at output block i·(layers + 1)
+      crossUp[level] = unet.has("output_blocks." + (level * (layers + 1)) + ".1.proj_in.weight");
     }
     boolean mid = unet.has("middle_block.1.proj_in.weight");
     if (cross < 0 && mid) {

@@ -47,8 +47,13 @@ public final class UNet implements AutoCloseable {
   public Tensor predict(Tensor sample, float timestep, Tensor context) throws ModelException {
     Tensor t = timestepRank == 0 ? Tensor.of(new float[] {timestep}) : Tensor.of(new float[] {timestep}, 1);
     // the sampler calls this once or twice per step with the same shapes: buffers are bound once
+    int[] outShape = sample.shape();
+    long outChannels = lease.model().outputShape(output).length == 4 ? lease.model().outputShape(output)[1] : -1;
+    if (outChannels > 0) {
+      outShape[1] = (int) outChannels; // an inpainting UNet takes 9 channels and predicts 4
+    }
     return bound.set("sample", sample).set("timestep", t).set("encoder_hidden_states", context)
-        .run(output, sample.shape());
+        .run(output, outShape);
   }
 
   @Override

@@ -11,7 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.latentstudio.tensor.Tensor;
 
-/** Reads little-endian float32 .npy files (numpy's format), as the Python reference scripts write them. */
+/**
+ * Reads little-endian float32 (and int64, for token ids) .npy files (numpy's format), as the Python reference
+ * scripts write them.
+ */
 public final class Npy {
   private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
@@ -30,8 +33,9 @@ public final class Npy {
     byte[] header = new byte[headerLen];
     buf.get(header);
     String h = new String(header, StandardCharsets.US_ASCII);
-    if (!h.contains("'<f4'") || h.contains("'fortran_order': True")) {
-      throw new IOException(file + ": only little-endian float32 in C order is supported, got " + h.trim());
+    boolean int64 = h.contains("'<i8'");
+    if (!(h.contains("'<f4'") || int64) || h.contains("'fortran_order': True")) {
+      throw new IOException(file + ": only little-endian float32 or int64 in C order is supported, got " + h.trim());
     }
     Matcher m = SHAPE.matcher(h);
     if (!m.find()) {
@@ -40,7 +44,13 @@ public final class Npy {
     int[] shape = Arrays.stream(m.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .mapToInt(Integer::parseInt).toArray();
     float[] data = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
-    buf.asFloatBuffer().get(data);
+    if (int64) {
+      for (int i = 0; i < data.length; i++) {
+        data[i] = buf.getLong();
+      }
+    } else {
+      buf.asFloatBuffer().get(data);
+    }
     return Tensor.of(data, shape);
   }
 }

@@ -96,14 +96,21 @@ final class SamplingLoop {
     int previewEvery = ctx.settings().previewEvery();
     Tensor lastX0 = null;
     try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().model())) {
+      InpaintInputs inpaint = inpaintInputs(unet, latent);
       for (int i = begin; i < end; i++) {
         ctx.checkCancelled();
         int step = i / order;
         Tensor scaled = sampler.scaleModelInput(x, i);
         int passes = guidance.passCount(step);
-        Tensor[] inputs = new Tensor[passes];
-        java.util.Arrays.fill(inputs, scaled);
-        Tensor prediction = unet.predict(Tensor.concat(inputs), timesteps[i], guidance.context(step));
+        Tensor input;
+        if (inpaint != null) {
+          input = inpaint.withInputs(scaled, passes);
+        } else {
+          Tensor[] inputs = new Tensor[passes];
+          java.util.Arrays.fill(inputs, scaled);
+          input = Tensor.concat(inputs);
+        }
+        Tensor prediction = unet.predict(input, timesteps[i], guidance.context(step));
         StepResult result = sampler.step(guidance.combine(prediction, step, batch), i, x, generator);
         x = result.prevSample();
         lastX0 = result.predOriginalSample();
@@ -124,6 +131,21 @@ final class SamplingLoop {
       x = mask == null ? lastX0 : blend(init, lastX0, mask);
     }
     return new Latent(x, mask, null);
+  }
+
+  /** An inpainting UNet's extra channels, or null for a UNet that takes just the latents. */
+  private static InpaintInputs inpaintInputs(UNet unet, Latent latent) throws NodeException {
+    int channels = latent.samples().dim(1);
+    int in = unet.inChannels();
+    if (in < 0 || in == channels) {
+      return null;
+    }
+    if (in == 2 * channels + 1) {
+      return InpaintInputs.of(latent);
+    }
+    throw new NodeException("the UNet takes " + in + " input channels but the latents have " + channels + "; "
+        + "Latent Studio runs text-to-image UNets (" + channels + " channels) and inpainting UNets ("
+        + (2 * channels + 1) + ": latents, mask, masked picture)");
   }
 
   private static Sampler sampler(Request r) throws NodeException {
