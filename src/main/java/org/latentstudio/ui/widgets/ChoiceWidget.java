@@ -40,7 +40,7 @@ final class ChoiceWidget extends WidgetView {
   protected void showValue(Object v) {
     String text = v == null ? "" : String.valueOf(v);
     if (spec.fileKind() != null && text.isEmpty()) {
-      text = "(choose " + spec.fileKind() + ")";
+      text = spec.optional() ? "(none)" : "(choose " + spec.fileKind() + ")";
     }
     valueText.setText(text);
     arrow.setVisible(true);
@@ -82,7 +82,15 @@ final class ChoiceWidget extends WidgetView {
       menu.getItems().add(item);
     }
     if (spec.fileKind() != null) {
-      if (menu.getItems().isEmpty()) {
+      if (spec.optional()) {
+        // an optional file (a checkpoint's config) can be cleared again
+        RadioMenuItem none = new RadioMenuItem("(none)");
+        none.setToggleGroup(group);
+        none.setSelected(current == null || current.isEmpty());
+        none.setOnAction(a -> choose(""));
+        menu.getItems().add(0, none);
+      }
+      if (menu.getItems().isEmpty() || spec.optional() && menu.getItems().size() == 1) {
         MenuItem none = new MenuItem("No " + spec.fileKind() + " found in the models folders");
         none.setDisable(true);
         menu.getItems().add(none);
