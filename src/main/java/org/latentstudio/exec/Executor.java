@@ -56,6 +56,10 @@ public final class Executor implements AutoCloseable {
 
   public RunResult run(RunRequest request, ExecutionListener listener, CancellationToken token) {
     long start = System.nanoTime();
+    if (token.isCancelled()) {
+      // cancelled while it waited in the queue: it never starts, even when everything would come from the cache
+      return finish(listener, new RunResult(RunResult.Status.CANCELLED, Map.of(), null, List.of(), 0, 0, 0));
+    }
     Plan plan;
     try {
       plan = planner.plan(request.graph(), request.goals());

@@ -89,12 +89,22 @@ public final class Planner {
     }
 
     List<Problem> relevant = problems.stream()
-        .filter(p -> p.node() == null || sources.containsKey(p.node()))
+        .filter(p -> p.node() == null || sources.containsKey(p.node()) || isActiveUnknown(graph, p))
         .toList();
     if (!relevant.isEmpty()) {
       throw new GraphValidationException(relevant);
     }
     return new Plan(order(graph, sources), goals);
+  }
+
+  /**
+   * A node of a type this studio lacks stops every run unless it is muted, wherever it sits: it may be an output
+   * node or feed one in ways its unknown ports hide (ComfyUI refuses such prompts too), and silently leaving it
+   * out would give a different result from the one its workflow promises.
+   */
+  private static boolean isActiveUnknown(Graph graph, Problem p) {
+    return p.kind() == Problem.Kind.UNKNOWN_TYPE
+        && graph.node(p.node()).map(n -> n.mode() != NodeMode.MUTED).orElse(false);
   }
 
   private Set<NodeId> goals(Graph graph, Set<NodeId> requested, List<Problem> problems) {

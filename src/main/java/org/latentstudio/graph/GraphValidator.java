@@ -212,8 +212,9 @@ public final class GraphValidator {
 
   private Problem unknownType(Node node) {
     String hint = NameHints.closest(node.type(), catalog.schemas().stream().map(NodeSchema::typeId).toList())
-        .map(s -> "did you mean " + s + "? Otherwise remove the node or install the node pack that provides it")
-        .orElse("remove the node or install the node pack that provides it");
+        .map(s -> "did you mean " + s + "? Otherwise remove the node, mute it (Ctrl+M) or replace it with a node "
+            + "this studio has")
+        .orElse("remove the node, mute it (Ctrl+M) or replace it with a node this studio has");
     return new Problem(Problem.Kind.UNKNOWN_TYPE, node.id(), node.type(), null,
         "unknown node type '" + node.type() + "'", hint);
   }
