@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code latentstudio} command and its subcommands. User mistakes end in a message, never a stack trace. */
 @Command(name = "latentstudio", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Latent Studio: a node-graph studio for Stable Diffusion. Without a command it opens the studio.",
-    subcommands = {RunCommand.class, ValidateCommand.class, NodesCommand.class, BenchCommand.class, TokenizeCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, ExportCommand.class, NodesCommand.class, BenchCommand.class,
+        TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class LatentStudioCommand {
 
   /** Exit codes shared by all subcommands. */

@@ -12,6 +12,7 @@ import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.interop.WorkflowFiles;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -56,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Graph graph = wf.graph();
     String json = new WorkflowCodec().write(wf);
-    RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json);
+    RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json,
+        new WorkflowFiles(app.registry(), null).comfyPictureText(wf));
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
     RunResult result = app.executor().run(request, listener, new CancellationToken());
     return switch (result.status()) {

@@ -7,7 +7,8 @@ import org.latentstudio.app.AppContext;
 import org.latentstudio.graph.GraphValidator;
 import org.latentstudio.graph.Problem;
 import org.latentstudio.io.Workflow;
-import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.interop.WorkflowFiles;
+import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   private final AppContext app;
 
-  @Parameters(index = "0", paramLabel = "WORKFLOW.json", description = "The workflow file.")
+  @Parameters(index = "0", paramLabel = "WORKFLOW.json",
+      description = "The workflow file: ours, a ComfyUI workflow or API prompt, or a PNG carrying one.")
   Path file;
 
   @Spec
@@ -33,14 +35,17 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Workflow wf;
+    WorkflowFiles.Opened opened;
     try {
-      wf = new WorkflowCodec().read(file);
+      opened = new WorkflowFiles(app.registry(), ModelNames.of(app.models())).read(file);
     } catch (WorkflowFormatException e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
     }
-    List<Problem> problems = new GraphValidator(app.registry()).validate(wf.graph());
+    Workflow wf = opened.workflow();
+    // what a ComfyUI import noticed (a checkpoint not in the models folders) first, then the graph's problems
+    List<Problem> problems = new java.util.ArrayList<>(opened.notes());
+    problems.addAll(new GraphValidator(app.registry()).validate(wf.graph()));
     if (problems.isEmpty()) {
       out.println("ok: " + file + " (" + wf.graph().nodes().size() + " nodes, " + wf.graph().links().size()
           + " links)");

@@ -21,4 +21,9 @@ public interface ExecContext {
 
   /** The workflow being run, as JSON, for embedding in saved pictures. */
   String workflowJson();
+
+  /** More text chunks for saved pictures, by keyword: ComfyUI's "prompt" and "workflow". */
+  default java.util.Map<String, String> pictureText() {
+    return java.util.Map.of();
+  }
 }

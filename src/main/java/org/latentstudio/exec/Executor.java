@@ -231,5 +231,10 @@ public final class Executor implements AutoCloseable {
     public String workflowJson() {
       return request.workflowJson();
     }
+
+    @Override
+    public Map<String, String> pictureText() {
+      return request.pictureText();
+    }
   }
 }

@@ -15,7 +15,13 @@ import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.SimpleObjectProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import org.latentstudio.graph.Graph;
+import org.latentstudio.graph.Problem;
+import org.latentstudio.interop.WorkflowFiles;
+import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
+import org.latentstudio.io.AtomicFiles;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -40,13 +46,21 @@ final class FileActions {
   private final RecentFiles recent;
   private final Consumer<String> status;
   private final WorkflowCodec codec = new WorkflowCodec();
-  private final WorkflowImport importer = new WorkflowImport();
+  private final WorkflowImport importer;
+  private final Consumer<List<Problem>> importNotes;
   private final Autosave autosave;
   /** "from picture.png" while the document came out of a picture and has no file of its own. */
   private final SimpleObjectProperty<String> importedName = new SimpleObjectProperty<>();
 
-  FileActions(StudioConfig cfg, Document doc, GraphCanvas canvas, Dialogs dialogs, Consumer<String> status) {
+  /**
+   * @param importNotes where the problems an import noticed go (the Problems tab): a ComfyUI workflow's missing
+   *                    models, links to nowhere
+   */
+  FileActions(StudioConfig cfg, Document doc, GraphCanvas canvas, Dialogs dialogs, Consumer<String> status,
+      Consumer<List<Problem>> importNotes) {
     this.cfg = cfg;
+    this.importer = new WorkflowImport(cfg.registry(), cfg.models());
+    this.importNotes = importNotes;
     this.doc = doc;
     this.canvas = canvas;
     this.dialogs = dialogs;
@@ -116,7 +130,7 @@ final class FileActions {
     if (def != null && Files.isRegularFile(def)) {
       try {
         // the bundled workflow is a template: it opens untitled so Save never overwrites it
-        Workflow wf = importer.read(def);
+        Workflow wf = importer.read(def).workflow();
         doc.load(wf, null, true);
         importedName.set(null);
         restoreView();
@@ -166,16 +180,27 @@ final class FileActions {
     if (ask && !confirmDiscard()) {
       return;
     }
-    Workflow wf;
+    WorkflowFiles.Opened opened;
     try {
-      wf = importer.read(p);
+      opened = importer.read(p);
     } catch (WorkflowFormatException e) {
       dialogs.error("Cannot open " + p.getFileName(), e.getMessage());
       status.accept("Cannot open " + p.getFileName());
       return;
     }
+    Workflow wf = opened.workflow();
     canvas.clearRunStates();
-    if (WorkflowImport.isPng(p)) {
+    importNotes.accept(opened.notes());
+    String notes = opened.notes().isEmpty() ? ""
+        : "; " + opened.notes().size() + (opened.notes().size() == 1 ? " problem" : " problems") + " in the Problems tab";
+    if (opened.format() != WorkflowFiles.Format.LATENTSTUDIO) {
+      // a ComfyUI file opens untitled: Save must not overwrite it in another format
+      doc.load(wf, null, false);
+      importedName.set("from " + p.getFileName());
+      String what = opened.format() == WorkflowFiles.Format.COMFY_API ? "ComfyUI API prompt" : "ComfyUI workflow";
+      status.accept("Imported the " + what + (WorkflowImport.isPng(p) ? " inside " : " ") + p.getFileName()
+          + "; save it to keep it" + notes);
+    } else if (WorkflowImport.isPng(p)) {
       doc.load(wf, null, false);
       importedName.set("from " + p.getFileName());
       status.accept("Loaded the workflow inside " + p.getFileName() + "; save it to keep it");
@@ -213,6 +238,25 @@ final class FileActions {
     String suggested = doc.file() != null ? doc.file().getFileName().toString() : "workflow.json";
     Optional<Path> target = dialogs.chooseSave(startDir(), suggested);
     return target.isPresent() && saveTo(target.get());
+  }
+
+  /** File → Save As ComfyUI Workflow: a copy ComfyUI opens; the document keeps its own file. */
+  boolean exportComfy() {
+    String base = documentName().replaceFirst("^from ", "").replaceFirst("\\.(json|png)$", "");
+    Optional<Path> target = dialogs.chooseSave(startDir(), base + "-comfyui.json");
+    if (target.isEmpty()) {
+      return false;
+    }
+    try {
+      AtomicFiles.write(target.get(), (new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(
+          new ComfyWorkflowWriter(cfg.registry()).write(workflowWithView())) + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      dialogs.error("Cannot save " + target.get().getFileName(), "The ComfyUI workflow could not be written to "
+          + target.get() + ": " + e.getMessage() + ". Try another folder.");
+      return false;
+    }
+    status.accept("Saved a ComfyUI workflow to " + target.get());
+    return true;
   }
 
   boolean saveTo(Path file) {

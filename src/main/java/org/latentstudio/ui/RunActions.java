@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.latentstudio.interop.WorkflowFiles;
+import org.latentstudio.io.Workflow;
 import javafx.geometry.Pos;
 import javafx.stage.Stage;
 import javafx.util.Duration;
@@ -41,6 +43,7 @@ final class RunActions {
   private final Document doc;
   private final GraphCanvas canvas;
   private final Supplier<String> documentName;
+  private final WorkflowFiles pictures;
   private final Consumer<String> status;
   private final RunController runs;
   private final WorkflowCodec codec = new WorkflowCodec();
@@ -58,6 +61,7 @@ final class RunActions {
     this.canvas = canvas;
     this.documentName = documentName;
     this.status = status;
+    this.pictures = new WorkflowFiles(cfg.registry(), null);
     this.runs = new RunController(cfg.executor(), RunSettings.defaults(cfg.outputDir()), new Marks());
     runs.setOnFinished(this::finished);
   }
@@ -69,7 +73,8 @@ final class RunActions {
   /** Queues the graph as it is now, then moves seeds on as their after-run controls say. */
   RunEntry run() {
     Graph g = doc.graph();
-    RunEntry entry = runs.submit(g, documentName.get(), codec.write(doc.toWorkflow()));
+    Workflow wf = doc.toWorkflow();
+    RunEntry entry = runs.submit(g, documentName.get(), codec.write(wf), pictures.comfyPictureText(wf));
     status.accept("Queued run #" + entry.number());
     advanceSeeds(g);
     return entry;

@@ -48,6 +48,7 @@ final class StudioMenus {
         new SeparatorMenuItem(),
         item("Save", "Ctrl+S", window::save),
         item("Save As\u2026", "Ctrl+Shift+S", window::saveAs),
+        item("Save As ComfyUI Workflow\u2026", null, window::exportComfy),
         new SeparatorMenuItem(),
         item("Quit", "Ctrl+Q", window::quit));
     return file;

@@ -66,7 +66,7 @@ public final class StudioWindow {
     canvas = new GraphCanvas(doc, cfg.registry());
     canvas.setHost(new Host());
     statusBar = new StatusBar(doc, canvas);
-    files = new FileActions(cfg, doc, canvas, dialogs, this::status);
+    files = new FileActions(cfg, doc, canvas, dialogs, this::status, this::showImportProblems);
     runActions = new RunActions(cfg, stage, doc, canvas, files::documentName, this::status);
     runs = runActions.controller();
 
@@ -176,6 +176,11 @@ public final class StudioWindow {
     return files.saveAs();
   }
 
+  /** File → Save As ComfyUI Workflow. */
+  public boolean exportComfy() {
+    return files.exportComfy();
+  }
+
   public boolean saveTo(Path file) {
     return files.saveTo(file);
   }
@@ -199,6 +204,10 @@ public final class StudioWindow {
   /** Queues the graph as it is now, then moves seeds on as their after-run controls say. */
   public RunEntry run() {
     return runActions.run();
+  }
+
+  private void showImportProblems(List<org.latentstudio.graph.Problem> problems) {
+    runs.showImportProblems(problems);
   }
 
   /** Selects a node and brings it into view (from the problems panel). */

@@ -39,7 +39,10 @@ class PipelineCliTest {
     Path png = out.resolve("txt2img_00001.png");
     assertTrue(first.out().contains("saved " + png), first.out());
     Map<String, String> text = PngText.read(png);
-    String embedded = text.get("workflow");
+    String embedded = text.get("latentstudio");
+    assertTrue(text.get("workflow").contains("\"last_node_id\""), "and ComfyUI's workflow chunk");
+    assertTrue(text.get("prompt").contains("\"class_type\" : \"KSampler\"") || text.get("prompt").contains(
+        "\"class_type\":\"KSampler\""), "and ComfyUI's prompt chunk: " + text.get("prompt"));
     var graph = new WorkflowCodec().parse(embedded, "embedded").graph();
     assertEquals("a cat", graph.require(org.latentstudio.graph.NodeId.of("positive")).widgets().get("text"),
         "the embedded workflow carries the --set values");

@@ -165,8 +165,20 @@ class ExecutorTest {
 
   @Test
   void problemsInNodesTheRunDoesNotNeedDoNotStopIt() {
-    Graph g = sumGraph(2).withNode(org.latentstudio.graph.Node.of("broken", "NoSuchType"));
+    // an Add with nothing linked into it, out of the run's way
+    Graph g = sumGraph(2).withNode(org.latentstudio.graph.Node.of("broken", "Add"));
     assertTrue(run(g).succeeded());
+  }
+
+  @Test
+  void aNodeOfAnUnknownTypeStopsTheRunWhereverItIsUnlessMuted() {
+    // it may be an output node or feed one in ways its unknown ports hide (an imported ComfyUI node we lack)
+    Graph g = sumGraph(2).withNode(org.latentstudio.graph.Node.of("alien", "NoSuchType"));
+    RunResult r = run(g);
+    assertEquals(RunResult.Status.INVALID, r.status());
+    assertEquals(List.of("alien"), r.problems().stream().map(p -> p.node().value()).toList());
+    Graph muted = g.withNode(g.require(NodeId.of("alien")).withMode(NodeMode.MUTED));
+    assertTrue(run(muted).succeeded());
   }
 
   @Test

@@ -72,7 +72,7 @@ class DefaultGraphTest extends StudioTestBase {
     assertNotNull(fx(() -> studio.previewPanel().view().getImage()));
     var item = fx(() -> studio.gallery().list().getItems().get(0));
     assertTrue(Files.isRegularFile(item.file()));
-    assertTrue(PngText.read(item.file()).get("workflow").contains("KSampler"), "the picture carries its workflow");
+    assertTrue(PngText.read(item.file()).get("latentstudio").contains("KSampler"), "the picture carries its workflow");
     assertEquals(NodeRunState.Phase.DONE, fx(() -> canvas().runState(id("save")).phase()));
     ReviewRenderTest.reviewSize(studio);
     ReviewRenderTest.snapshot(studio, "default-graph-after-run.png");

@@ -23,12 +23,13 @@ import org.latentstudio.image.RgbImage;
 import org.latentstudio.nodes.Ports;
 
 /**
- * Saves pictures as PNG with the workflow embedded (tEXt chunk "workflow"), so a picture can be dropped back
- * on the canvas to get its graph. Files are numbered ({@code prefix_00001.png}) and never overwrite one
+ * Saves pictures as PNG with the workflow embedded (tEXt chunk "latentstudio"), so a picture can be dropped back
+ * on the canvas to get its graph, and with ComfyUI's "prompt" and "workflow" chunks when the run brings them, so
+ * ComfyUI opens it too. Files are numbered ({@code prefix_00001.png}) and never overwrite one
  * another, even when two studios save into the same folder at once.
  */
 public final class SaveImage implements NodeType {
-  public static final String WORKFLOW_CHUNK = "workflow";
+  public static final String WORKFLOW_CHUNK = "latentstudio";
   static final InPort<String> PREFIX = InPort.text("filename_prefix", "latentstudio")
       .tooltip("file names start with this; may include a subfolder, e.g. portraits/cat");
 
@@ -52,6 +53,7 @@ public final class SaveImage implements NodeType {
     if (!ctx.workflowJson().isEmpty()) {
       text.put(WORKFLOW_CHUNK, latin1Json(ctx.workflowJson()));
     }
+    ctx.pictureText().forEach((keyword, json) -> text.putIfAbsent(keyword, latin1Json(json)));
     List<RgbImage> pictures = images.toRgbList();
     List<Path> saved = new ArrayList<>();
     try {

@@ -142,13 +142,14 @@ public final class RunController {
    * Queues a run of this graph snapshot.
    *
    * @param workflowJson the workflow as a file holds it, which save nodes embed in their pictures
+   * @param pictureText  ComfyUI's chunks for the same pictures
    */
-  public RunEntry submit(Graph graph, String name, String workflowJson) {
+  public RunEntry submit(Graph graph, String name, String workflowJson, Map<String, String> pictureText) {
     RunEntry entry = new RunEntry(++counter, name);
     entries.add(entry);
     busy.set(true);
     Listener listener = new Listener(entry, graph);
-    entry.setHandle(executor.submit(new RunRequest(graph, Set.of(), settings, workflowJson), listener));
+    entry.setHandle(executor.submit(new RunRequest(graph, Set.of(), settings, workflowJson, pictureText), listener));
     return entry;
   }
 
@@ -304,20 +305,7 @@ public final class RunController {
       case INVALID -> {
         entry.statusProperty().set(RunEntry.Status.INVALID);
         entry.detailProperty().set(result.problems().size() == 1 ? "1 problem" : result.problems().size() + " problems");
-        marks.clear();
-        problems.clear();
-        Map<NodeId, List<String>> byNode = new java.util.LinkedHashMap<>();
-        for (Problem p : result.problems()) {
-          String msg = (p.port() != null ? p.port() + ": " : "") + p.message()
-              + (p.fix() == null || p.fix().isBlank() ? "" : ". Fix: " + p.fix());
-          if (p.node() != null) {
-            byNode.computeIfAbsent(p.node(), k -> new ArrayList<>()).add(msg);
-          }
-          problems.add(new ProblemItem(p.node(), p.node() == null ? "Workflow"
-              : nameOf(p.node(), p.nodeType()) + (p.nodeType() == null ? "" : " (" + p.nodeType() + ")"), msg));
-        }
-        byNode.forEach((id, msgs) -> marks.mark(id, new NodeRunState(NodeRunState.Phase.FAILED, 0, 0,
-            String.join("\n", msgs))));
+        showProblems(result.problems());
         progressText.set("run #" + entry.number() + " cannot start: " + entry.detail());
       }
     }
@@ -328,6 +316,29 @@ public final class RunController {
     }
     busy.set(entries.stream().anyMatch(e -> !e.isFinished()));
     onFinished.accept(entry);
+  }
+
+  /** Problems an import noticed (a ComfyUI workflow's missing model), shown as a refused run's would be. */
+  public void showImportProblems(List<Problem> found) {
+    runGraph = Graph.empty();
+    showProblems(found);
+  }
+
+  private void showProblems(List<Problem> found) {
+    marks.clear();
+    problems.clear();
+    Map<NodeId, List<String>> byNode = new java.util.LinkedHashMap<>();
+    for (Problem p : found) {
+      String msg = (p.port() != null ? p.port() + ": " : "") + p.message()
+          + (p.fix() == null || p.fix().isBlank() ? "" : ". Fix: " + p.fix());
+      if (p.node() != null) {
+        byNode.computeIfAbsent(p.node(), k -> new ArrayList<>()).add(msg);
+      }
+      problems.add(new ProblemItem(p.node(), p.node() == null ? "Workflow"
+          : nameOf(p.node(), p.nodeType()) + (p.nodeType() == null ? "" : " (" + p.nodeType() + ")"), msg));
+    }
+    byNode.forEach((id, msgs) -> marks.mark(id, new NodeRunState(NodeRunState.Phase.FAILED, 0, 0,
+        String.join("\n", msgs))));
   }
 
   private static String summary(RunResult r) {
