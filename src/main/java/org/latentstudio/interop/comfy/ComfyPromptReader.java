@@ -143,7 +143,7 @@ public final class ComfyPromptReader {
     if (models != null && e.spec.ourType().equals("CheckpointLoader")) {
       models.checkCheckpoint(String.valueOf(widgets.get("path"))).ifPresent(msg -> notes.add(new Problem(
           Problem.Kind.MODEL, e.id, "CheckpointLoader", "input 'path'", msg,
-          "put the model in a models folder or choose one of those")));
+          null)));
     }
     return new Node(e.id, schema.typeId(), title, widgets, Vec2.ZERO, Node.DEFAULT_SIZE, NodeMode.NORMAL);
   }

@@ -232,7 +232,7 @@ public final class ComfyWorkflowReader {
     if (models != null && r.spec.ourType().equals("CheckpointLoader")) {
       models.checkCheckpoint(String.valueOf(widgets.get("path"))).ifPresent(msg -> notes.add(new Problem(
           Problem.Kind.MODEL, r.id, "CheckpointLoader", "input 'path'", msg,
-          "put the model in a models folder or choose one of those")));
+          null)));
     }
   }
 
