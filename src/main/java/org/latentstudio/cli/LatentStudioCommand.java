@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "latentstudio", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Latent Studio: a node-graph studio for Stable Diffusion. Without a command it opens the studio.",
     subcommands = {RunCommand.class, ValidateCommand.class, ExportCommand.class, NodesCommand.class, BenchCommand.class,
-        TokenizeCommand.class, CommandLine.HelpCommand.class})
+        TokenizeCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class LatentStudioCommand {
 
   /** Exit codes shared by all subcommands. */

@@ -22,6 +22,7 @@ public final class Executor implements AutoCloseable {
   private final Planner planner;
   private final OutputCache cache;
   private final Services services;
+  private final RunQueue queue = new RunQueue(this);
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "latentstudio-executor");
     t.setDaemon(true);
@@ -47,9 +48,18 @@ public final class Executor implements AutoCloseable {
     return services;
   }
 
+  /** The queue the studio and the server share in front of this executor. */
+  public RunQueue queue() {
+    return queue;
+  }
+
   /** Queues the run behind any run in progress and returns at once. */
   public RunHandle submit(RunRequest request, ExecutionListener listener) {
-    CancellationToken token = new CancellationToken();
+    return submit(request, listener, new CancellationToken());
+  }
+
+  /** Queues the run with a token the caller holds, so it can be cancelled before this returns. */
+  public RunHandle submit(RunRequest request, ExecutionListener listener, CancellationToken token) {
     CompletableFuture<RunResult> future = CompletableFuture.supplyAsync(() -> run(request, listener, token), worker);
     return new RunHandle(future, token);
   }

@@ -116,11 +116,27 @@ public final class ComfyPromptReader {
       nodes.put(e.id, toNode(e, literals, notes));
     }
     Graph g = AutoLayout.arrange(new Graph(nodes, links, List.of()));
-    return new Imported(Workflow.of(g), notes, Imported.Format.API_PROMPT);
+    Map<NodeId, String> renamed = new HashMap<>();
+    for (Entry e : entries.values()) {
+      if (!e.id.value().equals(e.comfyId)) {
+        renamed.put(e.id, e.comfyId);
+      }
+    }
+    return new Imported(Workflow.of(g), notes, Imported.Format.API_PROMPT, renamed);
   }
 
   private Node toNode(Entry e, Map<String, Object> literals, List<Problem> notes) {
     String title = e.title;
+    Optional<NodeSchema> own = e.spec == null ? catalog.schema(e.classType) : Optional.empty();
+    if (own.isPresent()) {
+      // one of our own types by its id, which ComfyUI lacks but our server runs: values by our input names
+      Map<String, Object> widgets = new LinkedHashMap<>();
+      for (var l : literals.entrySet()) {
+        Optional<InputSpec> in = own.get().input(l.getKey());
+        widgets.put(l.getKey(), in.isPresent() ? NodeWidgets.coerce(in.get(), l.getValue()) : l.getValue());
+      }
+      return new Node(e.id, e.classType, title, widgets, Vec2.ZERO, Node.DEFAULT_SIZE, NodeMode.NORMAL);
+    }
     if (e.spec == null) {
       Map<String, Object> kept = new LinkedHashMap<>();
       kept.put("type", e.classType);
@@ -151,6 +167,11 @@ public final class ComfyPromptReader {
   private String outputName(Entry from, int slot) {
     if (from.spec != null && slot >= 0 && slot < from.spec.outputs().size()) {
       return from.spec.outputs().get(slot).ourName();
+    }
+    List<String> own = from.spec == null ? catalog.schema(from.classType).map(NodeSchema::outputNames).orElse(List.of())
+        : List.of();
+    if (slot >= 0 && slot < own.size()) {
+      return own.get(slot);
     }
     return "output_" + slot;
   }

@@ -137,7 +137,8 @@ public final class ComfyWorkflowReader {
     }
     JsonNode ours = root.path("extra").path("latentstudio");
     ObjectNode extra = ours.isObject() ? ((ObjectNode) ours).deepCopy() : JsonNodeFactory.instance.objectNode();
-    return new Imported(new Workflow(new Graph(nodes, links, groups), extra), notes, Imported.Format.UI_WORKFLOW);
+    return new Imported(new Workflow(new Graph(nodes, links, groups), extra), notes, Imported.Format.UI_WORKFLOW,
+        Map.of());
   }
 
   private Read readNode(JsonNode n, String comfyId, NodeId id, String type, List<Problem> notes) {

@@ -28,6 +28,8 @@ import org.latentstudio.exec.ExecutionListener;
 import org.latentstudio.exec.Executor;
 import org.latentstudio.exec.NodeExecutionException;
 import org.latentstudio.exec.Outputs;
+import org.latentstudio.exec.QueuedRun;
+import org.latentstudio.exec.RunQueue;
 import org.latentstudio.exec.RunRequest;
 import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
@@ -52,6 +54,17 @@ public final class RunController {
     void mark(NodeId node, NodeRunState state);
 
     void result(NodeId node, String text, Image image);
+
+    Marks NONE = new Marks() {
+      @Override
+      public void clear() {}
+
+      @Override
+      public void mark(NodeId node, NodeRunState state) {}
+
+      @Override
+      public void result(NodeId node, String text, Image image) {}
+    };
   }
 
   /** A finished picture for the gallery. */
@@ -64,7 +77,11 @@ public final class RunController {
 
   private final Executor executor;
   private final RunSettings settings;
-  private final Marks marks;
+  private final Marks canvasMarks;
+  /** The canvas's marks while a studio run goes; nothing for a ComfyUI client's run, whose graph is not shown. */
+  private Marks marks;
+  /** Whether the run in progress came from a ComfyUI client rather than this window. */
+  private boolean foreignRun;
   private final ObservableList<RunEntry> entries = FXCollections.observableArrayList();
   private final ObservableList<GalleryItem> gallery = FXCollections.observableArrayList();
   private final ObservableList<ProblemItem> problems = FXCollections.observableArrayList();
@@ -89,7 +106,9 @@ public final class RunController {
   public RunController(Executor executor, RunSettings settings, Marks marks) {
     this.executor = executor;
     this.settings = settings;
+    this.canvasMarks = marks;
     this.marks = marks;
+    executor.queue().addObserver(new ClientRuns());
   }
 
   public ObservableList<RunEntry> entries() {
@@ -149,8 +168,32 @@ public final class RunController {
     entries.add(entry);
     busy.set(true);
     Listener listener = new Listener(entry, graph);
-    entry.setHandle(executor.submit(new RunRequest(graph, Set.of(), settings, workflowJson, pictureText), listener));
+    QueuedRun run = executor.queue().submit(new RunRequest(graph, Set.of(), settings, workflowJson, pictureText),
+        RunQueue.STUDIO, null, null, listener);
+    entry.setHandle(run.handle());
     return entry;
+  }
+
+  /** Lists the prompts ComfyUI clients queue on the server, with their progress and pictures. */
+  private final class ClientRuns implements RunQueue.Observer {
+    @Override
+    public void queued(QueuedRun run) {
+      if (run.origin().equals(RunQueue.STUDIO)) {
+        return;
+      }
+      RunEntry entry = new RunEntry(0, "ComfyUI client " + shortId(run.origin()), true);
+      entry.setHandle(run.handle());
+      run.addListener(new Listener(entry, run.request().graph())); // before it starts, so it misses nothing
+      Platform.runLater(() -> {
+        entry.setNumber(++counter);
+        entries.add(entry);
+        busy.set(true);
+      });
+    }
+  }
+
+  private static String shortId(String clientId) {
+    return clientId.isEmpty() ? "(no id)" : clientId.length() > 8 ? clientId.substring(0, 8) : clientId;
   }
 
   /** Cancels the running run; pending runs stay queued. */
@@ -181,14 +224,18 @@ public final class RunController {
     entry.statusProperty().set(RunEntry.Status.RUNNING);
     entry.detailProperty().set(willRun + " of " + planned + " nodes to run");
     current.set(entry);
+    foreignRun = entry.fromClient();
+    marks = foreignRun ? Marks.NONE : canvasMarks;
     runGraph = graph;
     toRun = willRun;
     finishedNodes = 0;
     runningNode = null;
     samples.clear();
     lastRate = 0;
-    problems.clear();
-    marks.clear();
+    if (!foreignRun) {
+      problems.clear();
+      marks.clear();
+    }
     progress.set(willRun == 0 ? 1 : 0);
     progressText.set("run #" + entry.number() + ": starting");
   }
@@ -277,6 +324,9 @@ public final class RunController {
   private void nodeFailed(NodeExecutionException error) {
     runningNode = null;
     marks.mark(error.nodeId(), new NodeRunState(NodeRunState.Phase.FAILED, 0, 0, error.reason()));
+    if (foreignRun) {
+      return; // the client hears of it; the canvas shows another graph
+    }
     problems.add(new ProblemItem(error.nodeId(), nameOf(error.nodeId(), error.nodeType()) + " (" + error.nodeType()
         + ")", error.reason()));
   }
@@ -305,7 +355,9 @@ public final class RunController {
       case INVALID -> {
         entry.statusProperty().set(RunEntry.Status.INVALID);
         entry.detailProperty().set(result.problems().size() == 1 ? "1 problem" : result.problems().size() + " problems");
-        showProblems(result.problems());
+        if (!foreignRun) {
+          showProblems(result.problems());
+        }
         progressText.set("run #" + entry.number() + " cannot start: " + entry.detail());
       }
     }
@@ -325,6 +377,7 @@ public final class RunController {
   }
 
   private void showProblems(List<Problem> found) {
+    Marks marks = canvasMarks;
     marks.clear();
     problems.clear();
     Map<NodeId, List<String>> byNode = new java.util.LinkedHashMap<>();

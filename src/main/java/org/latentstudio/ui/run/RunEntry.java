@@ -14,16 +14,31 @@ public final class RunEntry {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-  private final int number;
+  private int number;
   private final String name;
+  private final boolean fromClient;
   private final String queuedAt = LocalTime.now().format(TIME);
   private final ObjectProperty<Status> status = new SimpleObjectProperty<>(Status.PENDING);
   private final StringProperty detail = new SimpleStringProperty("waiting");
   private RunHandle handle;
 
   RunEntry(int number, String name) {
+    this(number, name, false);
+  }
+
+  RunEntry(int number, String name, boolean fromClient) {
     this.number = number;
     this.name = name;
+    this.fromClient = fromClient;
+  }
+
+  /** Whether a ComfyUI client queued it through the server, rather than this window. */
+  public boolean fromClient() {
+    return fromClient;
+  }
+
+  void setNumber(int n) {
+    number = n;
   }
 
   public int number() {

@@ -1,0 +1,88 @@
+package org.latentstudio.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.latentstudio.app.AppContext;
+import org.latentstudio.app.AppPaths;
+import org.latentstudio.server.ComfyServer;
+import org.latentstudio.server.ServerFolders;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code latentstudio serve [--port 8188] [--listen ADDRESS]}: ComfyUI's API for ComfyUI's scripts and clients. */
+@Command(name = "serve", description = "Answer ComfyUI's HTTP and WebSocket API (POST /prompt, /ws, /history, /view, "
+    + "...) so ComfyUI's scripts and clients run their prompts here. Stop with Ctrl+C.")
+final class ServeCommand implements Callable<Integer> {
+  private final AppContext app;
+
+  @Option(names = "--port", defaultValue = "8188", description = "Port (default: ${DEFAULT-VALUE}, ComfyUI's).")
+  int port;
+
+  @Option(names = "--listen", paramLabel = "ADDRESS", defaultValue = ComfyServer.DEFAULT_ADDRESS,
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
+  String listen;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Folder for saved pictures (default: ~/.latentstudio/output).")
+  Path output;
+
+  @Option(names = "--input", paramLabel = "DIR",
+      description = "Folder for uploads and LoadImage, the only one it reads pictures from (default: ~/.latentstudio/input).")
+  Path input;
+
+  @Spec
+  CommandSpec spec;
+
+  ServeCommand(AppContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    var err = spec.commandLine().getErr();
+    if (port < 0 || port > 65535) {
+      err.println("error: --port must be between 0 and 65535, not " + port);
+      return LatentStudioCommand.BAD_INPUT;
+    }
+    Path user = AppPaths.userDir();
+    ServerFolders folders = new ServerFolders(input != null ? input : user.resolve("input"),
+        output != null ? output : user.resolve("output"), user.resolve("temp"));
+    try {
+      folders.create();
+    } catch (IOException e) {
+      err.println("error: cannot create the server's folders: " + e.getMessage());
+      return LatentStudioCommand.FAILED;
+    }
+    String version = new Version().getVersion()[0].replace("Latent Studio ", "");
+    ComfyServer server = new ComfyServer(app.executor(), app.models(), folders, listen, port, version);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.close();
+      err.println("error: cannot listen on " + listen + ":" + port + ": " + rootMessage(e)
+          + ". Is another server (ComfyUI?) using the port? Try --port " + (port + 1));
+      return LatentStudioCommand.FAILED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "latentstudio-serve-stop"));
+    err.println("Serving ComfyUI's API at " + server.url() + " (WebSocket " + server.url().replace("http", "ws")
+        + "/ws); pictures go to " + folders.output() + ", uploads to " + folders.input() + ". Ctrl+C stops.");
+    err.flush();
+    stopped.await();
+    return LatentStudioCommand.OK;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}
