@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.latentstudio.exec.Executor;
 import org.latentstudio.exec.GraphValidationException;
-import org.latentstudio.exec.Plan;
 import org.latentstudio.exec.Planner;
 import org.latentstudio.exec.QueuedRun;
 import org.latentstudio.exec.RunQueue;
@@ -121,9 +120,13 @@ final class PromptService {
     List<Problem> problems = new ArrayList<>(imported.notes());
     problems.addAll(checked.problems());
     List<String> outputs = new ArrayList<>();
+    for (var n : graph.nodeList()) {
+      if (executor.registry().schema(n.type()).map(s -> s.outputNode()).orElse(false)) {
+        outputs.add(imported.comfyId(n.id())); // ComfyUI's outputs_to_execute, and what each error holds up
+      }
+    }
     try {
-      Plan plan = planner.plan(graph, Set.of());
-      plan.goals().forEach(id -> outputs.add(imported.comfyId(id)));
+      planner.plan(graph, Set.of());
     } catch (GraphValidationException e) {
       problems.addAll(e.problems());
     }

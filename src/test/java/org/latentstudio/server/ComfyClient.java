@@ -1,0 +1,160 @@
+package org.latentstudio.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A ComfyUI client in Java over real sockets: the JDK's HTTP client for the routes and its WebSocket client for
+ * /ws, collecting every message (text as JSON, binary frames as bytes) in arrival order.
+ */
+final class ComfyClient implements AutoCloseable {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** One WebSocket message: JSON text, or a binary frame. */
+  record Message(JsonNode json, byte[] binary) {
+    String type() {
+      return json == null ? "binary" : json.path("type").asText();
+    }
+
+    JsonNode data() {
+      return json.path("data");
+    }
+  }
+
+  /** An HTTP answer. */
+  record Answer(int status, byte[] body) {
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    JsonNode json() throws Exception {
+      return MAPPER.readTree(body);
+    }
+  }
+
+  final String base;
+  final String clientId;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+  private final List<Message> seen = new ArrayList<>();
+  private WebSocket ws;
+
+  ComfyClient(String base, String clientId) {
+    this.base = base;
+    this.clientId = clientId;
+  }
+
+  ComfyClient connect() throws Exception {
+    ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/ws?clientId=" + clientId),
+        new WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+          private java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              try {
+                inbox.add(new Message(MAPPER.readTree(text.toString()), null));
+              } catch (Exception e) {
+                inbox.add(new Message(MAPPER.createObjectNode().put("type", "unparsable").put("text", text.toString()),
+                    null));
+              }
+              text.setLength(0);
+            }
+            w.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            bin.writeBytes(b);
+            if (last) {
+              inbox.add(new Message(null, bin.toByteArray()));
+              bin = new java.io.ByteArrayOutputStream();
+            }
+            w.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    return this;
+  }
+
+  /** Waits for a message that matches, keeping all messages seen on the way. */
+  Message await(Predicate<Message> wanted, long seconds) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      long left = end - System.nanoTime();
+      Message m = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+      if (m == null) {
+        throw new AssertionError("no such message within " + seconds + " s; seen: " + types());
+      }
+      seen.add(m);
+      if (wanted.test(m)) {
+        return m;
+      }
+    }
+  }
+
+  /** Waits for {@code executing} with node null for this prompt: the end of its run. */
+  Message awaitDone(String promptId, long seconds) throws Exception {
+    return await(m -> m.type().equals("executing") && m.data().path("node").isNull()
+        && m.data().path("prompt_id").asText().equals(promptId), seconds);
+  }
+
+  List<Message> seen() {
+    return seen;
+  }
+
+  List<String> types() {
+    return seen.stream().map(Message::type).toList();
+  }
+
+  Answer get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  Answer post(String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  Answer send(HttpRequest.Builder b) throws Exception {
+    HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Answer(r.statusCode(), r.body());
+  }
+
+  /** POST /prompt as ComfyUI's websocket example does: the prompt, our client id and a prompt id. */
+  Answer queue(JsonNode prompt, String promptId) throws Exception {
+    var body = MAPPER.createObjectNode();
+    body.set("prompt", prompt);
+    body.put("client_id", clientId);
+    if (promptId != null) {
+      body.put("prompt_id", promptId);
+    }
+    return post("/prompt", body.toString());
+  }
+
+  @Override
+  public void close() {
+    if (ws != null) {
+      ws.abort();
+    }
+  }
+}
