@@ -41,6 +41,10 @@ public record ServerFolders(Path input, Path output, Path temp) {
   static Path inside(Path base, String subfolder, String filename) throws BadRequest {
     checkName(filename, "filename");
     Path dir = base;
+    if (subfolder != null && (subfolder.startsWith("/") || subfolder.startsWith("\\")
+        || subfolder.length() > 1 && subfolder.charAt(1) == ':')) {
+      throw BadRequest.of("subfolder '" + subfolder + "' is an absolute path; give one inside the folder");
+    }
     if (subfolder != null && !subfolder.isEmpty()) {
       for (String part : subfolder.replace('\\', '/').split("/")) {
         if (part.isEmpty() || part.equals(".")) {

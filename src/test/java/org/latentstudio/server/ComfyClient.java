@@ -49,7 +49,8 @@ final class ComfyClient implements AutoCloseable {
 
   final String base;
   final String clientId;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final List<Message> seen = new ArrayList<>();
   private WebSocket ws;
