@@ -16,6 +16,7 @@ final class StatusBar {
   private final GraphCanvas canvas;
   private final Label status = new Label("Ready");
   private final Label counts = new Label();
+  private final Label server = new Label();
   private final HBox bar;
 
   StatusBar(Document doc, GraphCanvas canvas) {
@@ -24,12 +25,19 @@ final class StatusBar {
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
     status.setId("status");
-    bar = new HBox(12, status, spacer, counts);
+    server.setId("server-status");
+    server.getStyleClass().add("server-status");
+    bar = new HBox(12, status, spacer, server, counts);
     bar.getStyleClass().add("status-bar");
     bar.setAlignment(Pos.CENTER_LEFT);
     doc.graphProperty().addListener((o, was, is) -> updateCounts());
     canvas.selection().addListener((SetChangeListener<NodeId>) c -> updateCounts());
     updateCounts();
+  }
+
+  /** Shows whether the ComfyUI API server runs, and on which port. */
+  void bindServer(javafx.beans.value.ObservableValue<String> text) {
+    server.textProperty().bind(text);
   }
 
   HBox node() {

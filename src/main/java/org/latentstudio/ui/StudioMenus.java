@@ -2,6 +2,7 @@ package org.latentstudio.ui;
 
 import java.nio.file.Path;
 import javafx.geometry.Point2D;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -111,8 +112,21 @@ final class StudioMenus {
           cfg.executor().cache().clear();
           window.status("Result cache cleared: the next run computes everything again");
         }),
-        item("Open Output Folder", null, () -> cfg.desktop().openFolder(cfg.outputDir())));
+        item("Open Output Folder", null, () -> cfg.desktop().openFolder(cfg.outputDir())),
+        new SeparatorMenuItem(),
+        serveItem());
     return run;
+  }
+
+  /** On: ComfyUI's scripts and clients can queue prompts here; the status bar shows the port. */
+  private CheckMenuItem serveItem() {
+    CheckMenuItem serve = new CheckMenuItem("Serve ComfyUI API (port " + StudioServer.port() + ")");
+    serve.setId("serve-api");
+    serve.setOnAction(e -> {
+      window.serveApi(serve.isSelected());
+      serve.setSelected(window.server().runningProperty().get());
+    });
+    return serve;
   }
 
   private Menu help() {

@@ -53,6 +53,7 @@ public final class StudioWindow {
   private final QueuePanel queuePanel;
   private final ProblemsPanel problemsPanel;
   private final PreviewPanel previewPanel;
+  private final StudioServer server;
   private ImageViewer viewer;
   private boolean closed;
 
@@ -66,6 +67,8 @@ public final class StudioWindow {
     canvas = new GraphCanvas(doc, cfg.registry());
     canvas.setHost(new Host());
     statusBar = new StatusBar(doc, canvas);
+    server = new StudioServer(cfg);
+    statusBar.bindServer(server.labelProperty());
     files = new FileActions(cfg, doc, canvas, dialogs, this::status, this::showImportProblems);
     runActions = new RunActions(cfg, stage, doc, canvas, files::documentName, this::status);
     runs = runActions.controller();
@@ -129,6 +132,7 @@ public final class StudioWindow {
       return;
     }
     closed = true;
+    server.stop();
     placement.save();
     files.autosave().stopTimer();
     runs.cancelAll();
@@ -208,6 +212,26 @@ public final class StudioWindow {
 
   private void showImportProblems(List<org.latentstudio.graph.Problem> problems) {
     runs.showImportProblems(problems);
+  }
+
+  /** Run → Serve ComfyUI API: starts or stops the server; says why when it cannot start. */
+  public void serveApi(boolean on) {
+    if (!on) {
+      server.stop();
+      status("Stopped the ComfyUI API server");
+      return;
+    }
+    String problem = server.start();
+    if (problem != null) {
+      dialogs.error("Cannot serve ComfyUI's API", problem);
+      status("The ComfyUI API server did not start");
+    } else {
+      status("Serving ComfyUI's API at " + server.url() + ": ComfyUI clients' prompts appear in the Queue tab");
+    }
+  }
+
+  StudioServer server() {
+    return server;
   }
 
   /** Selects a node and brings it into view (from the problems panel). */
