@@ -88,7 +88,20 @@ final class PromptGuard {
     }
   }
 
+  /** A model's bare name that resolves to a folder directly in one of the models folders; never a path. */
   private boolean isModelName(String kind, String value) {
+    if (value.isEmpty() || value.contains("/") || value.contains("\\") || value.equals(".") || value.equals("..")) {
+      return false;
+    }
+    if (kind.equals("checkpoint")) {
+      try {
+        Path p = models.resolveCheckpoint(value);
+        return p.getParent() != null && models.dirs().contains(p.getParent().toAbsolutePath().normalize())
+            && Files.isRegularFile(p.resolve("model_index.json"));
+      } catch (org.latentstudio.runtime.ModelException e) {
+        return false;
+      }
+    }
     return modelNames(kind).contains(value);
   }
 

@@ -26,7 +26,6 @@ import org.latentstudio.interop.comfy.ComfyPromptReader;
 import org.latentstudio.interop.comfy.ComfyPromptWriter;
 import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
 import org.latentstudio.interop.comfy.Imported;
-import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -111,7 +110,8 @@ final class PromptService {
     }
     Imported imported;
     try {
-      imported = new ComfyPromptReader(executor.registry(), ModelNames.of(models)).read(prompt, "the prompt");
+      // model names are checked by the guard, which also keeps them to names in the models folders
+      imported = new ComfyPromptReader(executor.registry(), null).read(prompt, "the prompt");
     } catch (WorkflowFormatException e) {
       return invalid("invalid_prompt", e.getMessage());
     }

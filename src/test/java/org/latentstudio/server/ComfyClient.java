@@ -2,6 +2,7 @@ package org.latentstudio.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,27 +23,27 @@ import java.util.function.Predicate;
  * A ComfyUI client in Java over real sockets: the JDK's HTTP client for the routes and its WebSocket client for
  * /ws, collecting every message (text as JSON, binary frames as bytes) in arrival order.
  */
-final class ComfyClient implements AutoCloseable {
+public final class ComfyClient implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** One WebSocket message: JSON text, or a binary frame. */
-  record Message(JsonNode json, byte[] binary) {
-    String type() {
+  public record Message(JsonNode json, byte[] binary) {
+    public String type() {
       return json == null ? "binary" : json.path("type").asText();
     }
 
-    JsonNode data() {
+    public JsonNode data() {
       return json.path("data");
     }
   }
 
   /** An HTTP answer. */
-  record Answer(int status, byte[] body) {
-    String text() {
+  public record Answer(int status, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    JsonNode json() throws Exception {
+    public JsonNode json() throws Exception {
       return MAPPER.readTree(body);
     }
   }
@@ -55,12 +56,12 @@ final class ComfyClient implements AutoCloseable {
   private final List<Message> seen = new ArrayList<>();
   private WebSocket ws;
 
-  ComfyClient(String base, String clientId) {
+  public ComfyClient(String base, String clientId) {
     this.base = base;
     this.clientId = clientId;
   }
 
-  ComfyClient connect() throws Exception {
+  public ComfyClient connect() throws Exception {
     ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/ws?clientId=" + clientId),
         new WebSocket.Listener() {
           private final StringBuilder text = new StringBuilder();
@@ -99,7 +100,7 @@ final class ComfyClient implements AutoCloseable {
   }
 
   /** Waits for a message that matches, keeping all messages seen on the way. */
-  Message await(Predicate<Message> wanted, long seconds) throws Exception {
+  public Message await(Predicate<Message> wanted, long seconds) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       long left = end - System.nanoTime();
@@ -115,7 +116,7 @@ final class ComfyClient implements AutoCloseable {
   }
 
   /** Waits for {@code executing} with node null for this prompt: the end of its run. */
-  Message awaitDone(String promptId, long seconds) throws Exception {
+  public Message awaitDone(String promptId, long seconds) throws Exception {
     return await(m -> m.type().equals("executing") && m.data().path("node").isNull()
         && m.data().path("prompt_id").asText().equals(promptId), seconds);
   }
@@ -128,11 +129,11 @@ final class ComfyClient implements AutoCloseable {
     return seen.stream().map(Message::type).toList();
   }
 
-  Answer get(String path) throws Exception {
+  public Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
-  Answer post(String path, String body) throws Exception {
+  public Answer post(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
@@ -142,7 +143,7 @@ final class ComfyClient implements AutoCloseable {
   }
 
   /** POST /prompt as ComfyUI's websocket example does: the prompt, our client id and a prompt id. */
-  Answer queue(JsonNode prompt, String promptId) throws Exception {
+  public Answer queue(JsonNode prompt, String promptId) throws Exception {
     var body = MAPPER.createObjectNode();
     body.set("prompt", prompt);
     body.put("client_id", clientId);
@@ -150,6 +151,35 @@ final class ComfyClient implements AutoCloseable {
       body.put("prompt_id", promptId);
     }
     return post("/prompt", body.toString());
+  }
+
+  /** ComfyUI's script_examples prompt (its default workflow) with the checkpoint "shapes" and the size 64. */
+  public static ObjectNode examplePrompt(long seed) {
+    ObjectNode p = MAPPER.createObjectNode();
+    node(p, "3", "KSampler").put("cfg", 8).put("denoise", 1).put("sampler_name", "euler").put("scheduler", "normal")
+        .put("seed", seed).put("steps", 20).set("latent_image", link("5", 0));
+    ((ObjectNode) p.get("3").get("inputs")).set("model", link("4", 0));
+    ((ObjectNode) p.get("3").get("inputs")).set("negative", link("7", 0));
+    ((ObjectNode) p.get("3").get("inputs")).set("positive", link("6", 0));
+    node(p, "4", "CheckpointLoaderSimple").put("ckpt_name", "shapes");
+    node(p, "5", "EmptyLatentImage").put("batch_size", 1).put("height", 64).put("width", 64);
+    node(p, "6", "CLIPTextEncode").put("text", "a large red circle in the center, white background")
+        .set("clip", link("4", 1));
+    node(p, "7", "CLIPTextEncode").put("text", "bad hands").set("clip", link("4", 1));
+    node(p, "8", "VAEDecode").set("samples", link("3", 0));
+    ((ObjectNode) p.get("8").get("inputs")).set("vae", link("4", 2));
+    node(p, "9", "SaveImage").put("filename_prefix", "ComfyUI").set("images", link("8", 0));
+    return p;
+  }
+
+  static ObjectNode node(ObjectNode prompt, String id, String type) {
+    ObjectNode n = prompt.putObject(id);
+    n.put("class_type", type);
+    return n.putObject("inputs");
+  }
+
+  static JsonNode link(String id, int slot) {
+    return MAPPER.createArrayNode().add(id).add(slot);
   }
 
   @Override

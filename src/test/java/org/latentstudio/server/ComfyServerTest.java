@@ -48,35 +48,6 @@ class ComfyServerTest {
     app.close();
   }
 
-  /** ComfyUI's script_examples prompt (its default workflow) with the checkpoint "shapes" and the size 64. */
-  static ObjectNode examplePrompt(long seed) {
-    ObjectNode p = ComfyClient.MAPPER.createObjectNode();
-    node(p, "3", "KSampler").put("cfg", 8).put("denoise", 1).put("sampler_name", "euler").put("scheduler", "normal")
-        .put("seed", seed).put("steps", 20).set("latent_image", link("5", 0));
-    ((ObjectNode) p.get("3").get("inputs")).set("model", link("4", 0));
-    ((ObjectNode) p.get("3").get("inputs")).set("negative", link("7", 0));
-    ((ObjectNode) p.get("3").get("inputs")).set("positive", link("6", 0));
-    node(p, "4", "CheckpointLoaderSimple").put("ckpt_name", "shapes");
-    node(p, "5", "EmptyLatentImage").put("batch_size", 1).put("height", 64).put("width", 64);
-    node(p, "6", "CLIPTextEncode").put("text", "a large red circle in the center, white background")
-        .set("clip", link("4", 1));
-    node(p, "7", "CLIPTextEncode").put("text", "bad hands").set("clip", link("4", 1));
-    node(p, "8", "VAEDecode").set("samples", link("3", 0));
-    ((ObjectNode) p.get("8").get("inputs")).set("vae", link("4", 2));
-    node(p, "9", "SaveImage").put("filename_prefix", "ComfyUI").set("images", link("8", 0));
-    return p;
-  }
-
-  static ObjectNode node(ObjectNode prompt, String id, String type) {
-    ObjectNode n = prompt.putObject(id);
-    n.put("class_type", type);
-    return n.putObject("inputs");
-  }
-
-  static JsonNode link(String id, int slot) {
-    return ComfyClient.MAPPER.createArrayNode().add(id).add(slot);
-  }
-
   static ComfyClient client() throws Exception {
     return new ComfyClient(server.url(), UUID.randomUUID().toString()).connect();
   }
@@ -87,7 +58,7 @@ class ComfyServerTest {
       ComfyClient.Message hello = c.await(m -> m.type().equals("status"), 10);
       assertEquals(c.clientId, hello.data().path("sid").asText(), "the first message names the session");
       String id = UUID.randomUUID().toString();
-      ComfyClient.Answer queued = c.queue(examplePrompt(5), id);
+      ComfyClient.Answer queued = c.queue(ComfyClient.examplePrompt(5), id);
       assertEquals(200, queued.status(), queued.text());
       assertEquals(id, queued.json().path("prompt_id").asText());
       assertTrue(queued.json().path("node_errors").isObject() && queued.json().path("node_errors").isEmpty());
@@ -122,7 +93,7 @@ class ComfyServerTest {
       assertEquals(200, png.status());
       assertArrayEquals(Files.readAllBytes(folders.output().resolve(image.path("filename").asText())), png.body());
       var chunks = PngText.read(png.body());
-      assertEquals(examplePrompt(5).toString(), ComfyClient.MAPPER.readTree(chunks.get("prompt")).toString(),
+      assertEquals(ComfyClient.examplePrompt(5).toString(), ComfyClient.MAPPER.readTree(chunks.get("prompt")).toString(),
           "the prompt as run");
       assertTrue(chunks.get("workflow").contains("\"last_node_id\""), "and a workflow ComfyUI opens");
       assertTrue(chunks.containsKey("latentstudio"), "and ours");
@@ -134,10 +105,10 @@ class ComfyServerTest {
   void aPromptWhoseNodesAreAllCachedRunsNothingAgain() throws Exception {
     try (ComfyClient c = client()) {
       String first = UUID.randomUUID().toString();
-      c.queue(examplePrompt(77), first);
+      c.queue(ComfyClient.examplePrompt(77), first);
       c.awaitDone(first, 120);
       String second = UUID.randomUUID().toString();
-      assertEquals(200, c.queue(examplePrompt(77), second).status());
+      assertEquals(200, c.queue(ComfyClient.examplePrompt(77), second).status());
       c.awaitDone(second, 30);
       ComfyClient.Message cached = c.seen().stream().filter(m -> m.type().equals("execution_cached")
           && m.data().path("prompt_id").asText().equals(second)).findFirst().orElseThrow();
@@ -154,7 +125,7 @@ class ComfyServerTest {
   @Test
   void interruptStopsALongRunWithinAStep() throws Exception {
     try (ComfyClient c = client()) {
-      ObjectNode prompt = examplePrompt(9);
+      ObjectNode prompt = ComfyClient.examplePrompt(9);
       ((ObjectNode) prompt.get("3").get("inputs")).put("steps", 5000);
       String id = UUID.randomUUID().toString();
       assertEquals(200, c.queue(prompt, id).status());
@@ -176,7 +147,7 @@ class ComfyServerTest {
   @Test
   void aBadPromptGetsNodeErrorsAndIsNotQueued() throws Exception {
     try (ComfyClient c = client()) {
-      ObjectNode prompt = examplePrompt(1);
+      ObjectNode prompt = ComfyClient.examplePrompt(1);
       ObjectNode sampler = (ObjectNode) prompt.get("3").get("inputs");
       sampler.put("steps", 0).put("sampler_name", "dpmpp_3m_sde");
       sampler.remove("positive");

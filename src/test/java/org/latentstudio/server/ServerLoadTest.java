@@ -92,7 +92,7 @@ class ServerLoadTest {
     try (ComfyClient c = new ComfyClient(server.url(), "load-" + client + "-" + UUID.randomUUID()).connect()) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < perClient; i++) {
-        ObjectNode prompt = ComfyServerTest.examplePrompt(seedBase + client * 100L + i);
+        ObjectNode prompt = ComfyClient.examplePrompt(seedBase + client * 100L + i);
         String id = UUID.randomUUID().toString();
         ComfyClient.Answer a = c.queue(prompt, id);
         assertEquals(200, a.status(), a.text());
