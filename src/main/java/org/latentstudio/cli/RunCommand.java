@@ -13,6 +13,7 @@ import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.interop.WorkflowFiles;
+import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -50,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     Workflow wf;
     try {
-      wf = workflow.load(app.registry());
+      wf = workflow.load(app.registry(), ModelNames.of(app.models()));
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;

@@ -7,6 +7,7 @@ import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeCatalog;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.interop.WorkflowFiles;
+import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +24,12 @@ final class WorkflowOptions {
 
   /** The workflow as read (ours, a ComfyUI workflow or API prompt, or a PNG with one), after the overrides. */
   Workflow load(NodeCatalog catalog) throws WorkflowFormatException, Overrides.BadOverride {
-    Workflow wf = new WorkflowFiles(catalog, null).read(file).workflow();
+    return load(catalog, null);
+  }
+
+  /** @param models resolves ComfyUI's checkpoint names against the models folders; null leaves them */
+  Workflow load(NodeCatalog catalog, ModelNames models) throws WorkflowFormatException, Overrides.BadOverride {
+    Workflow wf = new WorkflowFiles(catalog, models).read(file).workflow();
     Graph graph = Overrides.apply(wf.graph(), catalog, sets);
     return wf.withGraph(graph);
   }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,9 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.http.MultiPartConfig;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.ByteBufferContentSource;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -277,11 +278,19 @@ final class ApiHandler extends Handler.Abstract {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw BadRequest.of("send the picture as multipart/form-data with a part named \"image\"");
     }
+    String boundary = MultiPart.extractBoundary(contentType);
+    if (boundary == null || boundary.isEmpty()) {
+      throw BadRequest.of("the multipart/form-data content type has no boundary");
+    }
+    // the whole body first, within the limit, so a malformed form fails our parse and never the connection
+    byte[] body = Http.body(request, UPLOAD_LIMIT);
     MultiPartFormData.Parts parts;
     try {
-      MultiPartConfig config = new MultiPartConfig.Builder().maxSize(UPLOAD_LIMIT).maxPartSize(UPLOAD_LIMIT)
-          .maxMemoryPartSize(UPLOAD_LIMIT).maxParts(16).build();
-      parts = MultiPartFormData.from(request, request, contentType, config).get();
+      MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
+      parser.setMaxLength(UPLOAD_LIMIT);
+      parser.setMaxMemoryFileSize(UPLOAD_LIMIT);
+      parser.setMaxParts(16);
+      parts = parser.parse(new ByteBufferContentSource(ByteBuffer.wrap(body))).get();
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw BadRequest.of("the multipart body cannot be read: " + cause.getMessage());

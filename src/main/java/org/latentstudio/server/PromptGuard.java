@@ -49,6 +49,9 @@ final class PromptGuard {
         }
         Object v = n.widgets().get(in.name());
         String value = v == null ? "" : String.valueOf(v);
+        if (value.isEmpty() && in.optional()) {
+          continue; // an optional file left empty (a checkpoint's config): the node's own default applies
+        }
         if (in.fileKind().equals("image")) {
           try {
             out = out.withNode(out.require(n.id()).withWidget(in.name(), inputFile(value).toString()));
@@ -56,6 +59,11 @@ final class PromptGuard {
             problems.add(new Problem(Problem.Kind.NOT_IN_LIST, n.id(), n.type(), "input '" + in.name() + "'",
                 "'" + value + "': " + e.getMessage(), "upload the picture with POST /upload/image and use its name"));
           }
+        } else if (!isModelName(in.fileKind(), value)
+            && isModelName(in.fileKind(), org.latentstudio.interop.comfy.ModelNames.withoutExtension(value))) {
+          // ComfyUI's "shapes.safetensors" for our model folder "shapes"
+          out = out.withNode(out.require(n.id()).withWidget(in.name(),
+              org.latentstudio.interop.comfy.ModelNames.withoutExtension(value)));
         } else if (!isModelName(in.fileKind(), value)) {
           problems.add(new Problem(Problem.Kind.MODEL, n.id(), n.type(), "input '" + in.name() + "'",
               "'" + value + "' is not a " + in.fileKind() + " in the models folders (found: "
@@ -95,9 +103,11 @@ final class PromptGuard {
     }
     if (kind.equals("checkpoint")) {
       try {
-        Path p = models.resolveCheckpoint(value);
-        return p.getParent() != null && models.dirs().contains(p.getParent().toAbsolutePath().normalize())
-            && Files.isRegularFile(p.resolve("model_index.json"));
+        Path p = models.resolveCheckpoint(value).toAbsolutePath().normalize();
+        Path parent = p.getParent();
+        boolean inFolder = parent != null && (models.dirs().contains(parent)
+            || parent.getFileName().toString().equals("checkpoints") && models.dirs().contains(parent.getParent()));
+        return inFolder && (Files.isRegularFile(p.resolve("model_index.json")) || Files.isRegularFile(p));
       } catch (org.latentstudio.runtime.ModelException e) {
         return false;
       }

@@ -129,7 +129,8 @@ class ComfyServerTest {
       ((ObjectNode) prompt.get("3").get("inputs")).put("steps", 5000);
       String id = UUID.randomUUID().toString();
       assertEquals(200, c.queue(prompt, id).status());
-      c.await(m -> m.type().equals("progress") && m.data().path("value").asInt() >= 2, 60);
+      c.await(m -> m.type().equals("progress") && m.data().path("node").asText().equals("3")
+          && m.data().path("value").asInt() >= 2, 60);
       JsonNode queue = c.get("/queue").json();
       assertEquals(id, queue.path("queue_running").path(0).path(1).asText(), queue.toString());
       long t0 = System.nanoTime();

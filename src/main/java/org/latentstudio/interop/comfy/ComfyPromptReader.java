@@ -157,7 +157,7 @@ public final class ComfyPromptReader {
     }
     Map<String, Object> widgets = NodeWidgets.build(e.spec, schema, literals, Map.of(), stored);
     if (models != null && e.spec.ourType().equals("CheckpointLoader")) {
-      models.checkCheckpoint(String.valueOf(widgets.get("path"))).ifPresent(msg -> notes.add(new Problem(
+      models.checkCheckpoint(preferModel(widgets)).ifPresent(msg -> notes.add(new Problem(
           Problem.Kind.MODEL, e.id, "CheckpointLoader", "input 'path'", msg,
           null)));
     }
@@ -192,5 +192,12 @@ public final class ComfyPromptReader {
       candidate = base + "_" + i;
     }
     return NodeId.of(candidate);
+  }
+
+  /** Puts the checkpoint name the models folders know (with or without its extension) in the widgets. */
+  private String preferModel(Map<String, Object> widgets) {
+    String name = models.preferred(String.valueOf(widgets.get("path")));
+    widgets.put("path", name);
+    return name;
   }
 }

@@ -120,15 +120,18 @@ public final class ComfyPromptWriter {
           }
         }
       }
-      if (!lossy.isEmpty()) {
-        meta.putObject("latentstudio").set("widgets", JsonValues.toJson(lossy));
-      }
       for (InputSpec in : schema.get().inputs()) {
         Object v = n.widgets().get(in.name());
-        if (in.hasWidget() && spec.comfyInput(in.name()).isEmpty() && !linked.contains(in.name()) && v != null
-            && !NodeWidgets.sameValue(NodeWidgets.coerce(in, v), in.defaultValue())) {
-          inputs.set(in.name(), JsonValues.toJson(v));
+        if (in.hasWidget() && spec.comfyInput(in.name()).isEmpty() && !linked.contains(in.name()) && v != null) {
+          if (NodeWidgets.sameValue(NodeWidgets.coerce(in, v), in.defaultValue())) {
+            lossy.put(in.name(), v); // set to its default: kept for us, not shown to ComfyUI
+          } else {
+            inputs.set(in.name(), JsonValues.toJson(v));
+          }
         }
+      }
+      if (!lossy.isEmpty()) {
+        meta.putObject("latentstudio").set("widgets", JsonValues.toJson(lossy));
       }
       for (Link l : g.linksInto(n.id())) {
         link(g, l, spec.comfyInput(l.to().port()).orElse(l.to().port()), inputs);

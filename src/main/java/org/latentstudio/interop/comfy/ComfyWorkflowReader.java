@@ -231,7 +231,7 @@ public final class ComfyWorkflowReader {
 
   private void checkModel(Read r, Map<String, Object> widgets, List<Problem> notes) {
     if (models != null && r.spec.ourType().equals("CheckpointLoader")) {
-      models.checkCheckpoint(String.valueOf(widgets.get("path"))).ifPresent(msg -> notes.add(new Problem(
+      models.checkCheckpoint(preferModel(widgets)).ifPresent(msg -> notes.add(new Problem(
           Problem.Kind.MODEL, r.id, "CheckpointLoader", "input 'path'", msg,
           null)));
     }
@@ -411,5 +411,12 @@ public final class ComfyWorkflowReader {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Object o) {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  /** Puts the checkpoint name the models folders know (with or without its extension) in the widgets. */
+  private String preferModel(Map<String, Object> widgets) {
+    String name = models.preferred(String.valueOf(widgets.get("path")));
+    widgets.put("path", name);
+    return name;
   }
 }

@@ -9,7 +9,8 @@ import org.latentstudio.graph.WidgetValues;
 
 /**
  * Our widget values for a node ComfyUI also has, in our schema's order: ComfyUI's value where it gives one, else
- * a value this studio stored in the node's properties when it wrote the file, else the input's default. A stored
+ * a value this studio stored in the node's properties when it wrote the file; inputs given neither stay unset and
+ * take their defaults. A stored
  * value wins over ComfyUI's only while ComfyUI's is still the one it was written as, so an edit made in ComfyUI is
  * never overridden.
  */
@@ -41,8 +42,6 @@ final class NodeWidgets {
             : w.get().mapping().toOurs(raw);
       } else if (stored.containsKey(in.name())) {
         value = stored.get(in.name());
-      } else {
-        value = in.defaultValue();
       }
       if (value != null) {
         out.put(in.name(), coerce(in, value));

@@ -38,23 +38,14 @@ public enum ValueMapping {
   },
 
   /**
-   * A checkpoint file name ("v1-5-pruned-emaonly.safetensors", "SD1.5\\model.ckpt") becomes the name of a model
-   * folder here: the same name without its extension, with '/' separators.
+   * A checkpoint file name with ComfyUI's separators ("SD1.5\\model.safetensors" is "SD1.5/model.safetensors"). Which
+   * of the file or a model folder of the same name is meant is decided against the models folders at import
+   * ({@link ModelNames#preferred}).
    */
   CHECKPOINT {
     @Override
     Object toOurs(Object comfy) {
-      if (!(comfy instanceof String s)) {
-        return comfy;
-      }
-      String name = s.replace('\\', '/');
-      String lower = name.toLowerCase(Locale.ROOT);
-      for (String ext : new String[] {".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".onnx", ".sft"}) {
-        if (lower.endsWith(ext)) {
-          return name.substring(0, name.length() - ext.length());
-        }
-      }
-      return name;
+      return comfy instanceof String s ? s.replace('\\', '/') : comfy;
     }
 
     @Override

@@ -30,13 +30,16 @@ import org.latentstudio.testing.Resources;
  */
 class ComfyImportTest {
   static final NodeRegistry CATALOG = BuiltinNodes.registry();
+  /** Models folders that hold one model folder, "shapes". */
+  static final ModelNames SHAPES_ONLY = name -> name.equals("shapes") ? java.util.Optional.empty()
+      : java.util.Optional.of("no checkpoint '" + name + "' (found: shapes)");
 
   static Imported ui(String name) throws Exception {
-    return new ComfyWorkflowReader(CATALOG, null).read(Resources.json("comfy/" + name), name);
+    return new ComfyWorkflowReader(CATALOG, SHAPES_ONLY).read(Resources.json("comfy/" + name), name);
   }
 
   static Imported api(String name) throws Exception {
-    return new ComfyPromptReader(CATALOG, null).read(Resources.json("comfy/" + name), name);
+    return new ComfyPromptReader(CATALOG, SHAPES_ONLY).read(Resources.json("comfy/" + name), name);
   }
 
   static Set<String> links(Graph g) {
@@ -64,9 +67,10 @@ class ComfyImportTest {
     Node sampler = g.require(NodeId.of("3"));
     assertEquals("KSampler", sampler.type());
     assertEquals(map("seed", 42L, "seed.after_run", "fixed", "steps", 20L, "cfg", 5.0, "sampler_name", "euler",
-        "scheduler", "leading", "denoise", 1.0, "eta", 0.0), sampler.widgets(),
-        "widgets by ComfyUI's order; ddim_uniform is diffusers' leading spacing; eta gets our default");
-    assertEquals(map("path", "shapes"), g.require(NodeId.of("4")).widgets(), "the extension goes from the name");
+        "scheduler", "leading", "denoise", 1.0), sampler.widgets(),
+        "widgets by ComfyUI's order; ddim_uniform is diffusers' leading spacing; eta, which ComfyUI lacks, stays unset");
+    assertEquals(map("path", "shapes"), g.require(NodeId.of("4")).widgets(),
+        "shapes.safetensors is not there, the model folder shapes is");
     assertEquals("CheckpointLoader", g.require(NodeId.of("4")).type());
     assertEquals("Positive prompt", g.require(NodeId.of("6")).title());
     assertNull(g.require(NodeId.of("7")).title());
@@ -113,8 +117,7 @@ class ComfyImportTest {
     assertEquals(NodeMode.MUTED, advanced.mode());
     assertEquals(map("add_noise", false, "seed", 7L, "seed.after_run", "increment", "steps", 30L, "cfg", 6.5,
         "sampler_name", "heun", "scheduler", "karras", "start_at_step", 10L, "end_at_step", 30L,
-        "return_with_leftover_noise", true, "negative_scale", 0.0, "negative_start_step", 0L, "eta", 0.0),
-        advanced.widgets(), "noise_seed is our seed; enable/disable are booleans");
+        "return_with_leftover_noise", true), advanced.widgets(), "noise_seed is our seed; enable/disable are booleans");
     assertEquals("Note", g.require(NodeId.of("12")).type(), "a Markdown note is a note");
     assertTrue(links(g).containsAll(List.of("4.VAE -> reroute_1.input", "reroute_1.output -> reroute_2.input",
         "reroute_2.output -> 11.vae", "reroute_1.output -> 8.vae")), links(g).toString());
@@ -156,8 +159,7 @@ class ComfyImportTest {
 
   @Test
   void unsupportedNodesBecomePlaceholdersWithTheirPortsAndAModelThatIsMissingIsANote() throws Exception {
-    ModelNames onlyShapes = name -> name.equals("shapes") ? java.util.Optional.empty()
-        : java.util.Optional.of("no checkpoint '" + name + "'");
+    ModelNames onlyShapes = SHAPES_ONLY;
     Imported im = new ComfyWorkflowReader(CATALOG, onlyShapes).read(Resources.json("comfy/unsupported.ui.json"), "u");
     Graph g = im.workflow().graph();
     assertEquals("UpscaleModelLoader", g.require(NodeId.of("11")).type());

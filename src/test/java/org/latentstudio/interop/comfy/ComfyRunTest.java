@@ -80,7 +80,8 @@ class ComfyRunTest {
 
   @Test
   void aDifferentSeedMakesAnotherPicture() throws Exception {
-    Graph api = new ComfyPromptReader(app.registry(), null).read(Resources.json("comfy/txt2img.api.json"), "t")
+    Graph api = new ComfyPromptReader(app.registry(), ModelNames.of(app.models()))
+        .read(Resources.json("comfy/txt2img.api.json"), "t")
         .workflow().graph();
     var sampler = api.require(NodeId.of("3"));
     RgbImage a = picture(run(api));
