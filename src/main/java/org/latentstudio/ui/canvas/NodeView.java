@@ -156,7 +156,7 @@ public final class NodeView extends Region {
 
   private void applyNode(Node n, Map<String, String> linkedFrom) {
     relocate(n.position().x(), n.position().y());
-    fullTitle = n.titleOr(missing ? "Unknown: " + n.type() : schema.displayName());
+    fullTitle = n.titleOr(missing ? "Unsupported: " + n.type() : schema.displayName());
     title.setText(fullTitle);
     pseudoClassStateChanged(MUTED, n.mode() == NodeMode.MUTED);
     pseudoClassStateChanged(BYPASSED, n.mode() == NodeMode.BYPASSED);

@@ -490,9 +490,13 @@ public final class RunController {
     @Override
     public void nodeFinished(NodeId id, String type, Outputs outputs, long nanos) {
       Step pending = step.getAndSet(null);
+      Picture last = picture.getAndSet(null); // shown before the final picture, never after it
       post(() -> {
         if (pending != null) {
           progressed(pending.id(), pending.step(), pending.total(), pending.at());
+        }
+        if (last != null) {
+          previewed(last.id(), last.image(), last.step());
         }
         RunController.this.nodeFinished(id, outputs, nanos);
       });
