@@ -40,6 +40,9 @@ import org.latentstudio.runtime.ModelLibrary;
 final class PromptService {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private final ObjectMapper mapper = new ObjectMapper();
+  private final WorkflowCodec codec = new WorkflowCodec();
+  private final ComfyPromptReader reader;
+  private final ComfyWorkflowWriter uiWriter;
   private final Executor executor;
   private final ModelLibrary models;
   private final ServerFolders folders;
@@ -61,6 +64,9 @@ final class PromptService {
     this.hub = hub;
     this.guard = new PromptGuard(executor.registry(), models, folders);
     this.planner = new Planner(executor.registry());
+    // model names are checked by the guard, which also keeps them to names in the models folders
+    this.reader = new ComfyPromptReader(executor.registry(), null);
+    this.uiWriter = new ComfyWorkflowWriter(executor.registry());
     this.settings = RunSettings.defaults(folders.output());
     this.observer = new RunQueue.Observer() {
       @Override
@@ -110,8 +116,7 @@ final class PromptService {
     }
     Imported imported;
     try {
-      // model names are checked by the guard, which also keeps them to names in the models folders
-      imported = new ComfyPromptReader(executor.registry(), null).read(prompt, "the prompt");
+      imported = reader.read(prompt, "the prompt");
     } catch (WorkflowFormatException e) {
       return invalid("invalid_prompt", e.getMessage());
     }
@@ -135,7 +140,7 @@ final class PromptService {
     }
     long number = numbers.getAndIncrement();
     PromptRecord record = new PromptRecord(number, promptId, prompt.deepCopy(), extra, outputs, clientId, imported);
-    RunRequest request = new RunRequest(graph, Set.of(), settings, new WorkflowCodec().write(imported.workflow()),
+    RunRequest request = new RunRequest(graph, Set.of(), settings, codec.write(imported.workflow()),
         pictureText(prompt, extra, imported.workflow()));
     try {
       executor.queue().submit(request, clientId == null ? "" : clientId, promptId, record,
@@ -175,7 +180,7 @@ final class PromptService {
       text.put(WorkflowFiles.COMFY_PROMPT_CHUNK, mapper.writeValueAsString(prompt));
       JsonNode ui = extra.path("extra_pnginfo").path("workflow");
       text.put(WorkflowFiles.COMFY_WORKFLOW_CHUNK, mapper.writeValueAsString(ui.isObject() ? ui
-          : new ComfyWorkflowWriter(executor.registry()).write(wf)));
+          : uiWriter.write(wf)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
