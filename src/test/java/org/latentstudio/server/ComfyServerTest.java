@@ -183,6 +183,25 @@ class ComfyServerTest {
   }
 
   @Test
+  void aNodeThatFailsIsAnExecutionErrorNamingIt() throws Exception {
+    try (ComfyClient c = client()) {
+      assertEquals(200, Uploads.upload(c, "broken.png", "not a picture".getBytes(), "").status());
+      ObjectNode prompt = (ObjectNode) ComfyClient.MAPPER.readTree(
+          Files.readString(Path.of("src/test/resources/comfy/img2img.api.json")));
+      ((ObjectNode) prompt.get("10").get("inputs")).put("image", "broken.png");
+      String id = UUID.randomUUID().toString();
+      assertEquals(200, c.queue(prompt, id).status(), "it is a file in the input folder: valid until read");
+      ComfyClient.Message error = c.await(m -> m.type().equals("execution_error"), 60);
+      assertEquals("10", error.data().path("node_id").asText());
+      assertEquals("LoadImage", error.data().path("node_type").asText());
+      assertTrue(error.data().path("exception_message").asText().contains("broken.png"),
+          error.data().toString());
+      c.awaitDone(id, 10);
+      assertEquals("error", c.get("/history/" + id).json().path(id).path("status").path("status_str").asText());
+    }
+  }
+
+  @Test
   void anUploadedPictureFeedsLoadImageAndNothingOutsideTheInputFolderDoes() throws Exception {
     try (ComfyClient c = client()) {
       byte[] png = Files.readAllBytes(Path.of("assets/inputs/red-circle.png"));
