@@ -22,10 +22,11 @@ import org.latentstudio.tensor.Tensor;
  * Make the files with {@code src/python/compiler/make_fullsize.py --out DIR}, then:
  *
  * <pre>
- * mvn -q -o test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=org.latentstudio.bench.CheckpointBenchmark \
- *   -Dexec.args="DIR/sd15-random-fp16.safetensors DIR/optimum/unet/model.onnx [steps] [sizes]"
+ * mvn -q -o -DskipTests package test-compile
+ * java --enable-native-access=ALL-UNNAMED -cp "target/test-classes:target/app/lib/*" \
+ *   org.latentstudio.bench.CheckpointBenchmark DIR/sd15-random-fp16.safetensors DIR/optimum/unet/model.onnx [rounds] [sizes]
  * </pre>
+ * (a plain JVM: under Maven's exec plugin the process's memory would include Maven's).
  * Peak memory is the process's (VmHWM) after the compiled UNet session exists, before the ONNX export is
  * loaded; the step figures alternate between the two graphs so both see the same machine load.
  */
@@ -64,6 +65,8 @@ public final class CheckpointBenchmark {
         fp32Bytes / 1e9, unetFp32 / 1e9);
 
     try (OrtRuntime runtime = new OrtRuntime(RuntimeSettings.fromSystemProperties())) {
+      System.out.printf("resident before the UNet session %.2f GB (the JVM, ONNX Runtime, the other graphs)%n",
+          Memory.residentBytes() / 1e9);
       long t2 = System.nanoTime();
       try (UNet compiled = UNet.open(runtime, model)) {
         double sessionS = (System.nanoTime() - t2) / 1e9;
@@ -126,11 +129,19 @@ public final class CheckpointBenchmark {
     return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
   }
 
-  /** The process's peak resident set (Linux VmHWM). */
+  /** The process's resident set and its peak (Linux VmRSS, VmHWM). */
   static final class Memory {
     static long peakResidentBytes() throws Exception {
+      return status("VmHWM:");
+    }
+
+    static long residentBytes() throws Exception {
+      return status("VmRSS:");
+    }
+
+    private static long status(String field) throws Exception {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }
