@@ -40,23 +40,22 @@ def _bytes(t: torch.Tensor) -> bytes:
 def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:
     """Write ``tensors`` in the Rust library's layout (see the module doc). ``metadata``: str -> str."""
     names = sorted(tensors, key=lambda k: (-_RANK[_NAME[tensors[k].dtype]], k))
-    header, blobs, offset = {}, [], 0
+    header, offset = {}, 0
     if metadata:
         header["__metadata__"] = dict(metadata)
     for k in names:
-        b = _bytes(tensors[k])
+        n = tensors[k].numel() * tensors[k].element_size()
         header[k] = {"dtype": _NAME[tensors[k].dtype], "shape": list(tensors[k].shape),
-                     "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
+                     "data_offsets": [offset, offset + n]}
+        offset += n
     h = json.dumps(header, separators=(",", ":")).encode("utf-8")
     h += b" " * (-len(h) % 8)
     tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
+    with open(tmp, "wb") as f:  # one tensor's bytes at a time: multi-GB files need no second copy
         f.write(struct.pack("<Q", len(h)))
         f.write(h)
-        for b in blobs:
-            f.write(b)
+        for k in names:
+            f.write(_bytes(tensors[k]))
     os.replace(tmp, path)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
 import json
 import os
 import re
@@ -555,7 +554,7 @@ def _in_variant(path: str, variant: Optional[str]) -> bool:
     return path.endswith(f".{variant}.safetensors") if variant else not path.endswith(".fp16.safetensors")
 
 
-def model_manifest(out: str, m: Model, sds, refs_in, refs_out) -> dict:
+def model_manifest(m: Model, refs_in, refs_out) -> dict:
     tok = m.tokenizer
     text_cfg = te.config_dict(m.text_encoder.config, tok.bos_token_id, tok.eos_token_id)
     extra = sorted(set(ldm_format.noise_schedule_buffers()) | set(ldm_format.ema_scalars())
@@ -656,7 +655,7 @@ def main(argv=None):
         sds = all_sds[m.name] = write_model(out, m, log)
         refs_in = component_inputs(out, m)
         refs_out = {w: component_outputs(out, m, refs_in, w) for w in sorted({f.weights for f in m.forms})}
-        manifest_models[m.name] = model_manifest(out, m, sds, refs_in, refs_out)
+        manifest_models[m.name] = model_manifest(m, refs_in, refs_out)
     log("fixtures")
     fixtures = write_fixtures(out, a, all_sds["a"], log)
     log("end-to-end cases")
