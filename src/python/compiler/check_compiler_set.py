@@ -37,6 +37,7 @@ from compiler import checkpoint_files as cf, ldm_format  # noqa: E402
 from lsmodels import bpe_vocab, diffusers_patches, reference_pipeline  # noqa: E402
 from lsmodels import text_encoder as te  # noqa: E402
 
+POSITION_IDS = te.TRANSFORMERS_IGNORED[0]  # text_model.embeddings.position_ids
 REL_TOL = 1e-5
 
 
@@ -154,11 +155,11 @@ def check_single_file(root, model, form, reference):
         ldm_format.compare_state_dicts(f"{form['path']} {name}", got, want[name], dtype)
     used = {k for k in checkpoint if k.startswith((ldm_format.UNET_PREFIX, ldm_format.VAE_PREFIX,
                                                    ldm_format.CLIP_PREFIX))}
-    used.discard(ldm_format.CLIP_PREFIX + te.POSITION_IDS_KEY)
+    used.discard(ldm_format.CLIP_PREFIX + POSITION_IDS)
     extra = set(checkpoint) - used
     listed = [k for k in form["ignored_keys"] if not k.startswith("model_ema.<")]
     check(set(listed) <= set(checkpoint), f"{path}: lacks ignored keys {sorted(set(listed) - set(checkpoint))[:3]}")
-    check(ldm_format.CLIP_PREFIX + te.POSITION_IDS_KEY in checkpoint, f"{path}: no position_ids")
+    check(ldm_format.CLIP_PREFIX + POSITION_IDS in checkpoint, f"{path}: no position_ids")
     ema = [k for k in extra if k.startswith("model_ema.") and k not in listed]
     check(bool(ema) == form["model_ema"], f"{path}: model_ema.* shadow weights {'missing' if form['model_ema'] else 'present'}")
     check(extra - set(ema) == set(listed), f"{path}: extra keys {sorted(extra - set(ema) - set(listed))[:3]}")

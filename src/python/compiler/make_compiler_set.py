@@ -42,10 +42,11 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 
 import make_parity_set as mps  # noqa: E402  (the parity set's word list, calibration and case helpers)
 from compiler import checkpoint_files as cf, ldm_format, sd15  # noqa: E402
-from lsmodels import bpe_vocab, diffusers_patches, export, reference_pipeline  # noqa: E402
+from lsmodels import bpe_vocab, diffusers_folder, diffusers_patches, export, reference_pipeline  # noqa: E402
 from lsmodels import text_encoder as te  # noqa: E402
 from lsmodels.samplers import make_scheduler  # noqa: E402
 
+POSITION_IDS = te.TRANSFORMERS_IGNORED[0]  # text_model.embeddings.position_ids
 ST_METADATA = {"format": "pt"}
 # __metadata__ of single files: none on most (as files converted from .ckpt), a modelspec block on one
 SINGLE_FILE_METADATA = {"a/a.safetensors": {"format": "pt", "modelspec.architecture": "stable-diffusion-v1",
@@ -271,12 +272,8 @@ def _diffusers_version():
 def write_diffusers_folder(folder: str, m: Model, sds, variants=(None,), weights=True) -> List[str]:
     """model_index, scheduler, tokenizer and the three components' config.json (+ weights per variant)."""
     os.makedirs(folder, exist_ok=True)
-    export._write_json(os.path.join(folder, "model_index.json"), {
-        "_class_name": m.pipeline_class, "_diffusers_version": export.DIFFUSERS_VERSION,
-        "feature_extractor": [None, None], "image_encoder": [None, None], "requires_safety_checker": False,
-        "safety_checker": [None, None], "scheduler": ["diffusers", "PNDMScheduler"],
-        "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"],
-        "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]})
+    export._write_json(os.path.join(folder, "model_index.json"),
+                       dict(diffusers_folder.MODEL_INDEX, _class_name=m.pipeline_class))
     export.write_scheduler_config(os.path.join(folder, "scheduler"), sd15.SCHEDULER)
     export.write_tokenizer(os.path.join(folder, "tokenizer"), m.vocab, m.merges)
     tok = m.tokenizer
@@ -558,7 +555,7 @@ def model_manifest(m: Model, refs_in, refs_out) -> dict:
     tok = m.tokenizer
     text_cfg = te.config_dict(m.text_encoder.config, tok.bos_token_id, tok.eos_token_id)
     extra = sorted(set(ldm_format.noise_schedule_buffers()) | set(ldm_format.ema_scalars())
-                   | {ldm_format.CLIP_PREFIX + te.POSITION_IDS_KEY})
+                   | {ldm_format.CLIP_PREFIX + POSITION_IDS})
     return {
         "summary": m.summary,
         "sd15_defaults": m.sd15_defaults,
@@ -574,7 +571,7 @@ def model_manifest(m: Model, refs_in, refs_out) -> dict:
         "forms": {f.name: {"kind": f.kind, "path": f.path, "config": f.config, "weights": f.weights,
                            "variant": f.variant, "model_ema": f.model_ema,
                            "ignored_keys": (extra + (["model_ema.<flattened UNet names>"] if f.model_ema else []))
-                           if f.kind != "diffusers" else [te.POSITION_IDS_KEY],
+                           if f.kind != "diffusers" else [POSITION_IDS],
                            "files": f.files} for f in m.forms},
         "components": {"inputs": refs_in, "outputs": refs_out},
     }

@@ -5,8 +5,8 @@ embeddings, pre-LayerNorm blocks with causal self-attention and a quick_gelu (or
 LayerNorm, and ``pooler_output`` = hidden state at the EOS position (argmax of ``input_ids``, as
 CLIPTextModel does for configs with ``eos_token_id == 2``, which includes SD1.5's). Only the sizes are
 small. Parameter names are shorter than transformers' (``layers.0.fc1`` for
-``text_model.encoder.layers.0.mlp.fc1``); ``transformers_state_dict`` and
-``load_transformers_state_dict`` translate.
+``text_model.encoder.layers.0.mlp.fc1``); ``to_transformers_names`` and ``from_transformers_names``
+translate.
 """
 from __future__ import annotations
 
@@ -137,47 +137,6 @@ class CLIPLikeTextEncoder(nn.Module):
         return (x, pooled, tuple(hidden_states)) if output_hidden_states else (x, pooled)
 
 
-# ---------------------------------------------------------------------------------------------------
-# transformers' parameter names
-
-_TRANSFORMERS_PREFIXES = (  # ours -> CLIPTextModel's, first match wins
-    ("token_embedding.", "text_model.embeddings.token_embedding."),
-    ("position_embedding.", "text_model.embeddings.position_embedding."),
-    ("final_layer_norm.", "text_model.final_layer_norm."),
-    ("layers.", "text_model.encoder.layers."),
-)
-POSITION_IDS_KEY = "text_model.embeddings.position_ids"
-
-
-def transformers_key(key: str) -> str:
-    """Our parameter name -> CLIPTextModel's (``layers.0.fc1.weight`` -> ``text_model.encoder.layers.0.mlp.fc1.weight``)."""
-    for ours, theirs in _TRANSFORMERS_PREFIXES:
-        if key.startswith(ours):
-            key = theirs + key[len(ours):]
-            return key.replace(".fc1.", ".mlp.fc1.").replace(".fc2.", ".mlp.fc2.")
-    raise KeyError(key)
-
-
-def transformers_state_dict(module: CLIPLikeTextEncoder, position_ids: bool = True) -> dict:
-    """CLIPTextModel's state dict for ``module``. ``position_ids`` adds the int64 [1, 77] buffer that files
-    saved by transformers before 4.31 carry (SD1.5's among them); loaders must ignore it."""
-    sd = {transformers_key(k): v for k, v in module.state_dict().items()}
-    if position_ids:
-        sd[POSITION_IDS_KEY] = module.position_ids[None].clone()
-    return sd
-
-
-def load_transformers_state_dict(module: CLIPLikeTextEncoder, state_dict: dict) -> None:
-    """Load a CLIPTextModel state dict (strict, except that ``position_ids`` is ignored)."""
-    ours = {k: k for k in module.state_dict()}
-    by_theirs = {transformers_key(k): k for k in ours}
-    extra = [k for k in state_dict if k not in by_theirs and k != POSITION_IDS_KEY]
-    missing = [k for k in by_theirs if k not in state_dict]
-    if extra or missing:
-        raise KeyError(f"text encoder state dict: unexpected {extra[:5]}, missing {missing[:5]}")
-    module.load_state_dict({by_theirs[k]: v for k, v in state_dict.items() if k in by_theirs})
-
-
 def config_dict(cfg: TextEncoderConfig, bos_token_id: int, eos_token_id: int) -> dict:
     """A CLIPTextConfig-shaped dict (the fields the Java side reads plus the usual HF ones)."""
     return {
@@ -252,3 +211,17 @@ def read_config(path: str) -> TextEncoderConfig:
         d = json.load(f)
     fields = TextEncoderConfig.__dataclass_fields__
     return TextEncoderConfig(**{k: v for k, v in d.items() if k in fields})
+
+
+def transformers_state_dict(module: CLIPLikeTextEncoder, position_ids: bool = True) -> dict:
+    """CLIPTextModel's state dict for ``module``; ``position_ids`` adds the int64 [1, n] buffer that files saved
+    by transformers before 4.31 carry (SD1.5's among them), which loaders must ignore."""
+    sd = to_transformers_names(module.state_dict())
+    if position_ids:
+        sd[TRANSFORMERS_IGNORED[0]] = module.position_ids[None].clone()
+    return sd
+
+
+def load_transformers_state_dict(module: CLIPLikeTextEncoder, state_dict: dict) -> None:
+    """Load a CLIPTextModel state dict: every parameter must be there and fit; position_ids is ignored."""
+    module.load_state_dict(from_transformers_names(state_dict), strict=True)
