@@ -19,9 +19,14 @@ Not part of CI, and its output is never committed (about 6 GB). Writes under --o
                                 [1,77,768]) -> out_sample, float32 .npy, to check either graph at full size
   fullsize.json                 parameter counts, file sizes, timings, peak memory
 
+``--check-onnx`` then runs the exported UNet on reference/ with lsmodels' numpy evaluator (measured: max
+|diff| 1.2e-6 x max |reference|).
+
 Initialisation: diffusers' own (PyTorch's default module init, which UNet2DConditionModel and AutoencoderKL
 keep) and lsmodels.text_encoder's CLIP-style init; every weight is then rounded to fp16, so the single file
-and the float32 ONNX graphs hold the same values. Needs about 12-16 GB of memory; check `free -g` first.
+and the float32 ONNX graphs hold the same values. Peak memory 8.3 GB (measured); check `free -g` first.
+Measured on the shared 2-core machine at load ~18: 40 min wall (288 s user), of which the UNet's torch.onnx
+export took 30 min; sizes: single file 2.0 GiB, optimum/ 4.0 GiB.
 """
 from __future__ import annotations
 
@@ -155,6 +160,19 @@ def consolidate(tmp: str, folder: str) -> None:
     onnx.checker.check_model(path)
 
 
+def check_onnx_unet(out: str) -> float:
+    """The exported UNet on the reference input with lsmodels' numpy evaluator (onnxruntime is not installed
+    here): max |diff| / max |torch's output|. About 2.5 min and 7 GB."""
+    from lsmodels import onnx_eval
+    model = onnx.load(os.path.join(out, "optimum", "unet", "model.onnx"))
+    ref = os.path.join(out, "reference")
+    feeds = {"sample": np.load(os.path.join(ref, "unet.sample.npy")), "timestep": np.array([981], dtype=np.int64),
+             "encoder_hidden_states": np.load(os.path.join(ref, "unet.encoder_hidden_states.npy"))}
+    got = onnx_eval.run(model, feeds)["out_sample"]
+    want = np.load(os.path.join(ref, "unet.out_sample.npy"))
+    return float(np.abs(got - want).max() / np.abs(want).max())
+
+
 def file_size(path: str) -> int:
     if os.path.isfile(path):
         return os.path.getsize(path)
@@ -166,8 +184,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output folder, outside the repository (e.g. /work/fullsize)")
     ap.add_argument("--clip-tokenizer", default=os.path.join(repo, "..", "shared", "clip-tokenizer"))
+    ap.add_argument("--check-onnx", action="store_true",
+                    help="only check an existing --out: its ONNX UNet against reference/ (numpy evaluator)")
     args = ap.parse_args(argv)
     out = os.path.abspath(args.out)
+    if args.check_onnx:
+        err = check_onnx_unet(out)
+        print(f"optimum/unet/model.onnx vs torch at 32x32: max |diff| {err:.2e} x max |reference|")
+        return 0 if err < 1e-4 else 1
     if out == repo or out.startswith(repo + os.sep):
         raise SystemExit(f"--out {out} is inside the repository; the output is ~6 GB and never committed")
     os.makedirs(out, exist_ok=True)
