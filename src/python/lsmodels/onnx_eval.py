@@ -138,6 +138,9 @@ def _run_node(op, a, i):
         value = i[2].reshape(-1)[0] if len(i) > 2 and i[2] is not None and i[2].size else 0
         return np.pad(i[0], list(zip(p[:k], p[k:])), constant_values=value)
     if op == "Resize": return _resize(i[0], i[1], i[2], a)
+    if op == "ReduceMean":  # opset < 18: axes is an attribute (LayerNorm spelt out, as opset-14 exports have it)
+        axes = tuple(a["axes"]) if "axes" in a else None
+        return i[0].mean(axis=axes, keepdims=bool(a.get("keepdims", 1))).astype(i[0].dtype)
     raise NotImplementedError(f"op {op}")
 
 

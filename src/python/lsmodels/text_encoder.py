@@ -1,9 +1,12 @@
 """A small CLIP-like text encoder in plain torch (``transformers`` is not available here).
 
 Same computation as Hugging Face's ``CLIPTextModel`` (``modeling_clip.py``): token + learned position
-embeddings, pre-LayerNorm blocks with causal self-attention and a quick_gelu MLP, a final LayerNorm,
-and ``pooler_output`` = hidden state at the EOS position (argmax of ``input_ids``, as CLIPTextModel does
-for configs with ``eos_token_id == 2``, which includes SD1.5's). Only the sizes are small.
+embeddings, pre-LayerNorm blocks with causal self-attention and a quick_gelu (or gelu) MLP, a final
+LayerNorm, and ``pooler_output`` = hidden state at the EOS position (argmax of ``input_ids``, as
+CLIPTextModel does for configs with ``eos_token_id == 2``, which includes SD1.5's). Only the sizes are
+small. Parameter names are shorter than transformers' (``layers.0.fc1`` for
+``text_model.encoder.layers.0.mlp.fc1``); ``to_transformers_names`` and ``from_transformers_names``
+translate.
 """
 from __future__ import annotations
 
@@ -28,16 +31,23 @@ class TextEncoderConfig:
     intermediate_size: int = 0  # 0 -> 4 * hidden_size, as CLIP
     max_position_embeddings: int = MODEL_MAX_LENGTH
     layer_norm_eps: float = 1e-5
+    hidden_act: str = "quick_gelu"  # CLIPTextConfig.hidden_act: "quick_gelu" (SD1.5) or "gelu" (exact, erf)
 
     def __post_init__(self):
         if self.intermediate_size <= 0:
             self.intermediate_size = 4 * self.hidden_size
         if self.hidden_size % self.num_attention_heads:
             raise ValueError("hidden_size must be divisible by num_attention_heads")
+        if self.hidden_act not in ACTIVATIONS:
+            raise ValueError(f"hidden_act {self.hidden_act!r}: known {sorted(ACTIVATIONS)}")
 
 
 def quick_gelu(x: torch.Tensor) -> torch.Tensor:
     return x * torch.sigmoid(1.702 * x)
+
+
+# transformers' ACT2FN entries for these names
+ACTIVATIONS = {"quick_gelu": quick_gelu, "gelu": torch.nn.functional.gelu}
 
 
 class CausalSelfAttention(nn.Module):
@@ -69,14 +79,17 @@ class EncoderLayer(nn.Module):
         self.layer_norm2 = nn.LayerNorm(cfg.hidden_size, eps=cfg.layer_norm_eps)
         self.fc1 = nn.Linear(cfg.hidden_size, cfg.intermediate_size)
         self.fc2 = nn.Linear(cfg.intermediate_size, cfg.hidden_size)
+        self.act = ACTIVATIONS[cfg.hidden_act]
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         x = x + self.self_attn(self.layer_norm1(x), mask)
-        return x + self.fc2(quick_gelu(self.fc1(self.layer_norm2(x))))
+        return x + self.fc2(self.act(self.fc1(self.layer_norm2(x))))
 
 
 class CLIPLikeTextEncoder(nn.Module):
-    """forward(input_ids [batch, seq]) -> (last_hidden_state [batch, seq, hidden], pooler_output [batch, hidden])."""
+    """forward(input_ids [batch, seq]) -> (last_hidden_state [batch, seq, hidden], pooler_output [batch, hidden]);
+    with ``output_hidden_states=True`` a third item: transformers' ``hidden_states`` tuple (the embeddings,
+    then each layer's output before the final LayerNorm; num_hidden_layers + 1 entries)."""
 
     def __init__(self, cfg: TextEncoderConfig):
         super().__init__()
@@ -109,17 +122,19 @@ class CLIPLikeTextEncoder(nn.Module):
             if isinstance(m, nn.Linear):
                 nn.init.zeros_(m.bias)
 
-    def forward(self, input_ids: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, input_ids: torch.Tensor, output_hidden_states: bool = False) -> Tuple[torch.Tensor, ...]:
         ids = input_ids.to(torch.int64)
         n = ids.shape[1]
         x = self.token_embedding(ids) + self.position_embedding(self.position_ids[:n])
         mask = self.causal_mask[:n, :n]
+        hidden_states = [x]
         for layer in self.layers:
             x = layer(x, mask)
+            hidden_states.append(x)
         x = self.final_layer_norm(x)
         eos = ids.argmax(dim=-1)  # EOS has the highest id, so its first occurrence is the argmax
         pooled = x[torch.arange(x.shape[0]), eos]
-        return x, pooled
+        return (x, pooled, tuple(hidden_states)) if output_hidden_states else (x, pooled)
 
 
 def config_dict(cfg: TextEncoderConfig, bos_token_id: int, eos_token_id: int) -> dict:
@@ -128,7 +143,7 @@ def config_dict(cfg: TextEncoderConfig, bos_token_id: int, eos_token_id: int) ->
         "_name_or_path": "latent-studio/clip-like-text-encoder",
         "architectures": ["CLIPTextModel"],
         "model_type": "clip_text_model",
-        "hidden_act": "quick_gelu",
+        "hidden_act": cfg.hidden_act,
         "hidden_size": cfg.hidden_size,
         "intermediate_size": cfg.intermediate_size,
         "num_hidden_layers": cfg.num_hidden_layers,
@@ -196,3 +211,17 @@ def read_config(path: str) -> TextEncoderConfig:
         d = json.load(f)
     fields = TextEncoderConfig.__dataclass_fields__
     return TextEncoderConfig(**{k: v for k, v in d.items() if k in fields})
+
+
+def transformers_state_dict(module: CLIPLikeTextEncoder, position_ids: bool = True) -> dict:
+    """CLIPTextModel's state dict for ``module``; ``position_ids`` adds the int64 [1, n] buffer that files saved
+    by transformers before 4.31 carry (SD1.5's among them), which loaders must ignore."""
+    sd = to_transformers_names(module.state_dict())
+    if position_ids:
+        sd[TRANSFORMERS_IGNORED[0]] = module.position_ids[None].clone()
+    return sd
+
+
+def load_transformers_state_dict(module: CLIPLikeTextEncoder, state_dict: dict) -> None:
+    """Load a CLIPTextModel state dict: every parameter must be there and fit; position_ids is ignored."""
+    module.load_state_dict(from_transformers_names(state_dict), strict=True)
