@@ -31,8 +31,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   WorkflowOptions workflow;
 
-  @Option(names = {"--output", "-o"}, paramLabel = "DIR", defaultValue = "output",
-      description = "Folder for saved images (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--output", "-o"}, paramLabel = "DIR",
+      description = "Folder for saved images (default: the settings' output folder, else ./output).")
   Path output;
 
   @Option(names = "--quiet", description = "Print only results and errors.")
@@ -58,7 +58,9 @@ final class RunCommand implements Callable<Integer> {
     }
     Graph graph = wf.graph();
     String json = new WorkflowCodec().write(wf);
-    RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json,
+    RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
+        : app.settings().runSettings(Path.of("output"));
+    RunRequest request = new RunRequest(graph, Set.of(), settings, json,
         new WorkflowFiles(app.registry(), null).comfyPictureText(wf));
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
     RunResult result = app.executor().run(request, listener, new CancellationToken());
