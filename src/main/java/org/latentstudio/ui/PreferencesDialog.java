@@ -14,9 +14,11 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.Window;
@@ -26,7 +28,7 @@ import org.latentstudio.app.Sizes;
 
 /**
  * Preferences: every field of {@link Settings} as a form. OK is refused while a value is bad, and the message
- * names the field; the form's labels are the names the settings file uses, so the two read alike.
+ * names the field as the settings file writes it.
  */
 public final class PreferencesDialog {
   private final Dialog<Settings> dialog = new Dialog<>();
@@ -86,10 +88,18 @@ public final class PreferencesDialog {
     grid.addRow(row++, new Label("Result cache"), outputCache, hint("node results kept for re-runs, e.g. 2g"));
     grid.addRow(row++, new Label("Preview every"), previewEvery, hint("sampler steps; 0: no preview"));
     grid.addRow(row++, new Label("Autosave every"), autosave, hint("seconds; 0: off"));
-    GridPane.setHgrow(folders, Priority.ALWAYS);
+    // labels and hints keep their full width; the fields take the rest
+    ColumnConstraints labels = new ColumnConstraints();
+    labels.setMinWidth(Region.USE_PREF_SIZE);
+    ColumnConstraints fields = new ColumnConstraints();
+    fields.setHgrow(Priority.ALWAYS);
+    ColumnConstraints hints = new ColumnConstraints();
+    hints.setMinWidth(Region.USE_PREF_SIZE);
+    grid.getColumnConstraints().setAll(labels, fields, hints);
     dialog.getDialogPane().setContent(new VBox(8, grid, problem));
     dialog.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
-    dialog.getDialogPane().setPrefWidth(720);
+    dialog.getDialogPane().setMinWidth(Region.USE_PREF_SIZE);
+    dialog.getDialogPane().setMinHeight(Region.USE_PREF_SIZE);
     if (dialog.getDialogPane().getScene() != null) {
       Theme.apply(dialog.getDialogPane().getScene());
     }
@@ -156,7 +166,7 @@ public final class PreferencesDialog {
   private static TextField field(String id) {
     TextField f = new TextField();
     f.setId("pref-" + id);
-    f.setPrefColumnCount(24);
+    f.setPrefColumnCount(16);
     return f;
   }
 
