@@ -59,6 +59,9 @@ public final class StudioApp extends Application {
       // the window reports what fails later (saving, recovery)
     }
     StudioWindow window = new StudioWindow(stage, cfg);
+    if (Boolean.getBoolean("latentstudio.trace.startup")) {
+      StartupTrace.attach(window, System.err);
+    }
     window.show();
     if (file != null) {
       window.openPath(file);
