@@ -45,7 +45,9 @@ public final class AppContext implements AutoCloseable {
         .with(InputPaths.class, new InputPaths(List.of(Path.of("").toAbsolutePath(), AppPaths.home(),
             AppPaths.userDir().resolve("input"))))
         .withLazy(OrtRuntime.class, () -> {
+          StartupClock.mark("ONNX Runtime starting");
           OrtRuntime runtime = new OrtRuntime(settings.runtime(System.getProperties()));
+          StartupClock.mark("ONNX Runtime ready");
           notices.accept(runtime.provider().describe());
           return runtime;
         });
@@ -79,6 +81,23 @@ public final class AppContext implements AutoCloseable {
 
   public OrtRuntime runtime() {
     return services.require(OrtRuntime.class);
+  }
+
+  /**
+   * Starts ONNX Runtime (its native library, the environment, the execution provider) on a background thread,
+   * so that it overlaps reading and checking the workflow or opening the window. A failure there is left for
+   * the first real use to report.
+   */
+  public void startRuntimeEarly() {
+    Thread t = new Thread(() -> {
+      try {
+        runtime();
+      } catch (RuntimeException | LinkageError e) {
+        // the node that needs the runtime reports it, with its own context
+      }
+    }, "latentstudio-ort-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

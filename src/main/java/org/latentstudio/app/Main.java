@@ -13,6 +13,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    StartupClock.mark("main");
     if (args.length == 0 || args.length == 1 && isOpenableFile(args[0])) {
       org.latentstudio.ui.StudioApp.launchStudio(args);
       return;

@@ -11,6 +11,7 @@ import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
+import org.latentstudio.app.StartupClock;
 import org.latentstudio.ui.models.LibraryModelCatalog;
 
 /**
@@ -59,10 +60,11 @@ public final class StudioApp extends Application {
       // the window reports what fails later (saving, recovery)
     }
     StudioWindow window = new StudioWindow(stage, cfg);
-    if (Boolean.getBoolean("latentstudio.trace.startup")) {
-      StartupTrace.attach(window, System.err);
+    if (StartupClock.enabled()) {
+      StartupTrace.attach(window);
     }
     window.show();
+    context.startRuntimeEarly(); // the first run then need not wait for ONNX Runtime to load
     if (file != null) {
       window.openPath(file);
     }
