@@ -79,6 +79,11 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
     }
   }
 
+  /** The defaults with the system properties that override them: for benchmarks and tools without a user. */
+  public static Settings fromSystemProperties() throws InvalidSettingException {
+    return defaults().withOverrides(System.getProperties());
+  }
+
   public static Settings defaults() {
     return new Settings(List.of(), null, Provider.CUDA, 0, DEFAULT_THREADS, 0, DEFAULT_OUTPUT_CACHE, 1, 30);
   }
