@@ -14,31 +14,30 @@ import org.latentstudio.nodes.loaders.CheckpointCache;
 import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.runtime.OrtRuntime;
-import org.latentstudio.runtime.RuntimeSettings;
 
 /**
  * Wires the long-lived parts together once, for the CLI and the studio alike. ONNX Runtime starts on first
  * use, so commands that run no model (listing nodes, validating) stay quick.
  */
 public final class AppContext implements AutoCloseable {
-  /** The default budget for cached node results; large enough for a few SD1.5 images and latents. */
-  public static final long DEFAULT_CACHE_BYTES = 2L << 30;
-
   private final NodeRegistry registry;
   private final Services services = new Services();
   private final Executor executor;
   private final ModelLibrary models;
+  private final Settings settings;
 
-  public AppContext() {
-    this(RuntimeSettings::fromSystemProperties, System.err::println);
+  /** With the user's settings file and the system properties that override it. */
+  public AppContext() throws InvalidSettingException {
+    this(loadSettings(), System.err::println);
   }
 
   /**
    * @param notices where one-line notices go, such as which execution provider ONNX Runtime uses and why
    */
-  public AppContext(java.util.function.Supplier<RuntimeSettings> settings, Consumer<String> notices) {
+  public AppContext(Settings settings, Consumer<String> notices) {
+    this.settings = settings;
     this.registry = BuiltinNodes.registry();
-    this.models = ModelLibrary.defaults(AppPaths.userDir(), AppPaths.home());
+    this.models = ModelLibrary.defaults(settings.modelFolders(), AppPaths.userDir(), AppPaths.home());
     services.with(ModelLibrary.class, models)
         .with(CheckpointCache.class, new CheckpointCache())
         .with(GraphCache.class, new GraphCache(AppPaths.cacheDir().resolve("graphs")))
@@ -46,11 +45,22 @@ public final class AppContext implements AutoCloseable {
         .with(InputPaths.class, new InputPaths(List.of(Path.of("").toAbsolutePath(), AppPaths.home(),
             AppPaths.userDir().resolve("input"))))
         .withLazy(OrtRuntime.class, () -> {
-          OrtRuntime runtime = new OrtRuntime(settings.get());
+          StartupClock.mark("ONNX Runtime starting");
+          OrtRuntime runtime = new OrtRuntime(settings.runtime(System.getProperties()));
+          StartupClock.mark("ONNX Runtime ready");
           notices.accept(runtime.provider().describe());
           return runtime;
         });
-    this.executor = new Executor(registry, new OutputCache(DEFAULT_CACHE_BYTES), services);
+    this.executor = new Executor(registry, new OutputCache(settings.outputCacheBytes()), services);
+  }
+
+  /** The settings file in the user's folder, overridden by system properties; a bad value names its field. */
+  public static Settings loadSettings() throws InvalidSettingException {
+    return SettingsFile.inUserDir().read().withOverrides(System.getProperties());
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   public NodeRegistry registry() {
@@ -71,6 +81,23 @@ public final class AppContext implements AutoCloseable {
 
   public OrtRuntime runtime() {
     return services.require(OrtRuntime.class);
+  }
+
+  /**
+   * Starts ONNX Runtime (its native library, the environment, the execution provider) on a background thread,
+   * so that it overlaps reading and checking the workflow or opening the window. A failure there is left for
+   * the first real use to report.
+   */
+  public void startRuntimeEarly() {
+    Thread t = new Thread(() -> {
+      try {
+        runtime();
+      } catch (RuntimeException | LinkageError e) {
+        // the node that needs the runtime reports it, with its own context
+      }
+    }, "latentstudio-ort-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

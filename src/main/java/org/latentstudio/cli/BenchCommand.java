@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -93,9 +95,19 @@ final class BenchCommand implements Callable<Integer> {
           + runtime.provider().describe() + ")");
       long[] totals = new long[runs];
       long[] onnx = new long[runs];
+      // CPU time shows the work apart from waiting for the cores, which other programs on a busy machine take
+      long[] threadCpu = new long[runs];
+      long[] processCpu = new long[runs];
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      var os = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean o
+          ? o : null;
       for (int i = 0; i < runs; i++) {
         long before = runtime.stats().onnxNanos();
+        long threadBefore = threads.getCurrentThreadCpuTime();
+        long processBefore = os == null ? 0 : os.getProcessCpuTime();
         RunResult r = runOnce(request, times);
+        threadCpu[i] = threads.getCurrentThreadCpuTime() - threadBefore;
+        processCpu[i] = os == null ? 0 : os.getProcessCpuTime() - processBefore;
         if (!r.succeeded()) {
           err.println("error: " + r.failureMessage());
           return LatentStudioCommand.FAILED;
@@ -108,6 +120,8 @@ final class BenchCommand implements Callable<Integer> {
       long total = Arrays.stream(totals).sum();
       long inOnnx = Arrays.stream(onnx).sum();
       out.printf(Locale.ROOT, "median run: %s ms%n", ms(median(totals)));
+      out.printf(Locale.ROOT, "median CPU per run: %s ms on the running thread, %s ms in the whole process%n",
+          ms(median(threadCpu)), ms(median(processCpu)));
       out.printf(Locale.ROOT, "overhead %.1f%% (total %s ms, onnx %s ms)%n", 100.0 * (total - inOnnx) / total,
           ms(total), ms(inOnnx));
       out.flush();

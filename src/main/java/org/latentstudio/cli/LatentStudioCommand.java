@@ -2,6 +2,8 @@ package org.latentstudio.cli;
 
 import java.io.PrintWriter;
 import org.latentstudio.app.AppContext;
+import org.latentstudio.app.InvalidSettingException;
+import org.latentstudio.app.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +25,14 @@ public final class LatentStudioCommand {
   }
 
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    try (AppContext app = new AppContext()) {
+    Settings settings;
+    try {
+      settings = AppContext.loadSettings();
+    } catch (InvalidSettingException e) {
+      err.println("error: " + e.getMessage() + ". Correct it in the studio's Preferences or in the file.");
+      return BAD_INPUT;
+    }
+    try (AppContext app = new AppContext(settings, err::println)) {
       CommandLine cli = new CommandLine(new LatentStudioCommand(), new ContextFactory(app));
       cli.setOut(out);
       cli.setErr(err);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
+import org.latentstudio.app.StartupClock;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
 import org.latentstudio.exec.Outputs;
@@ -31,8 +32,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   WorkflowOptions workflow;
 
-  @Option(names = {"--output", "-o"}, paramLabel = "DIR", defaultValue = "output",
-      description = "Folder for saved images (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--output", "-o"}, paramLabel = "DIR",
+      description = "Folder for saved images (default: the settings' output folder, else ./output).")
   Path output;
 
   @Option(names = "--quiet", description = "Print only results and errors.")
@@ -47,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    app.startRuntimeEarly();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     Workflow wf;
@@ -58,9 +60,14 @@ final class RunCommand implements Callable<Integer> {
     }
     Graph graph = wf.graph();
     String json = new WorkflowCodec().write(wf);
-    RunRequest request = new RunRequest(graph, Set.of(), RunSettings.defaults(output), json,
+    RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
+        : app.settings().runSettings(Path.of("output"));
+    RunRequest request = new RunRequest(graph, Set.of(), settings, json,
         new WorkflowFiles(app.registry(), null).comfyPictureText(wf));
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
+    if (StartupClock.enabled()) {
+      listener = new StartupMarks(listener);
+    }
     RunResult result = app.executor().run(request, listener, new CancellationToken());
     return switch (result.status()) {
       case SUCCEEDED -> {
@@ -83,6 +90,39 @@ final class RunCommand implements Callable<Integer> {
         yield LatentStudioCommand.CANCELLED;
       }
     };
+  }
+
+  /** Marks each node's end for {@link StartupClock}, then passes the event on. */
+  private record StartupMarks(ExecutionListener next) implements ExecutionListener {
+    @Override
+    public void nodeStarted(NodeId id, String type) {
+      StartupClock.mark(id + " started");
+      next.nodeStarted(id, type);
+    }
+
+    @Override
+    public void nodeFinished(NodeId id, String type, Outputs outputs, long nanos) {
+      StartupClock.mark(id + " finished");
+      next.nodeFinished(id, type, outputs, nanos);
+    }
+
+    @Override
+    public void progress(NodeId id, int step, int total) {
+      if (step == 1) {
+        StartupClock.mark(id + " step 1 done");
+      }
+      next.progress(id, step, total);
+    }
+
+    @Override
+    public void nodeFailed(org.latentstudio.exec.NodeExecutionException error) {
+      next.nodeFailed(error);
+    }
+
+    @Override
+    public void runFinished(RunResult result) {
+      next.runFinished(result);
+    }
   }
 
   private static void printResults(RunResult result, java.io.PrintWriter out) {

@@ -17,8 +17,8 @@ public record RunSettings(Path outputDir, int previewEvery) {
     }
   }
 
-  /** Previews every {@code latentstudio.preview.every} steps (1 unless set; 0 turns them off). */
+  /** A preview every step. */
   public static RunSettings defaults(Path outputDir) {
-    return new RunSettings(outputDir, Integer.getInteger("latentstudio.preview.every", 1));
+    return new RunSettings(outputDir, 1);
   }
 }

@@ -28,18 +28,9 @@ public final class ModelLibrary {
     this.dirs = List.copyOf(new LinkedHashSet<>(dirs.stream().map(p -> p.toAbsolutePath().normalize()).toList()));
   }
 
-  /**
-   * The default directories: those in the system property {@code latentstudio.models} (separated by the path
-   * separator), then ~/.latentstudio/models, then the bundled assets/models.
-   */
-  public static ModelLibrary defaults(Path userDir, Path home) {
-    List<Path> dirs = new ArrayList<>();
-    String extra = System.getProperty("latentstudio.models");
-    if (extra != null && !extra.isBlank()) {
-      for (String p : extra.split(java.io.File.pathSeparator)) {
-        dirs.add(Path.of(p));
-      }
-    }
+  /** The user's own folders ({@code extra}, from the settings), then ~/.latentstudio/models, then the bundled ones. */
+  public static ModelLibrary defaults(List<Path> extra, Path userDir, Path home) {
+    List<Path> dirs = new ArrayList<>(extra);
     dirs.add(userDir.resolve("models"));
     dirs.add(home.resolve("assets").resolve("models"));
     return new ModelLibrary(dirs);

@@ -2,6 +2,7 @@ package org.latentstudio.ui;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.latentstudio.app.Settings;
 
 /** The questions the studio asks its user. Tests answer them with a script instead of windows. */
 public interface Dialogs {
@@ -21,4 +22,7 @@ public interface Dialogs {
   Optional<Path> chooseFile(String kind, Path initialDir);
 
   void error(String title, String message);
+
+  /** Preferences: the settings as edited, or empty when cancelled. */
+  Optional<Settings> editSettings(Settings current, Path defaultOutput);
 }

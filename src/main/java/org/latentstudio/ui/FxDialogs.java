@@ -9,6 +9,7 @@ import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import org.latentstudio.app.Settings;
 
 /** The real dialogs: alerts and file choosers owned by the studio window. */
 public final class FxDialogs implements Dialogs {
@@ -16,6 +17,11 @@ public final class FxDialogs implements Dialogs {
 
   public FxDialogs(Window owner) {
     this.owner = owner;
+  }
+
+  @Override
+  public Optional<Settings> editSettings(Settings current, Path defaultOutput) {
+    return new PreferencesDialog(owner, current, defaultOutput).showAndWait();
   }
 
   @Override

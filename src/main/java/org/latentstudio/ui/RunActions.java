@@ -62,7 +62,7 @@ final class RunActions {
     this.documentName = documentName;
     this.status = status;
     this.pictures = new WorkflowFiles(cfg.registry(), null);
-    this.runs = new RunController(cfg.executor(), RunSettings.defaults(cfg.outputDir()), new Marks());
+    this.runs = new RunController(cfg.executor(), new RunSettings(cfg.outputDir(), cfg.previewEvery()), new Marks());
     runs.setOnFinished(this::finished);
   }
 

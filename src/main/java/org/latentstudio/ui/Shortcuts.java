@@ -27,6 +27,7 @@ public final class Shortcuts {
       new Shortcut("Edit", "Delete, Backspace", "Delete the selection"),
       new Shortcut("Edit", "Ctrl+A", "Select all"),
       new Shortcut("Edit", "Ctrl+G", "Put the selection in a new group"),
+      new Shortcut("Edit", "Ctrl+,", "Preferences: folders, execution provider, threads, memory, previews, autosave"),
       new Shortcut("Edit", "Ctrl+M", "Mute or unmute the selected nodes"),
       new Shortcut("Edit", "Ctrl+B", "Bypass or restore the selected nodes"),
       new Shortcut("Edit", "Arrow keys (Shift: ×5)", "Nudge the selection"),

@@ -3,13 +3,21 @@ package org.latentstudio.ui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
+import org.latentstudio.app.InvalidSettingException;
+import org.latentstudio.app.Settings;
+import org.latentstudio.app.StartupClock;
 import org.latentstudio.ui.models.LibraryModelCatalog;
 
-/** The studio application: the window with the real executor, the user's folders and real dialogs. */
+/**
+ * The studio application: the window with the real executor, the user's settings, folders and real dialogs.
+ * Its one optional argument is a workflow or picture to open.
+ */
 public final class StudioApp extends Application {
   public static final String TITLE = StudioWindow.TITLE;
 
@@ -22,22 +30,53 @@ public final class StudioApp extends Application {
   /** The configuration the installed studio uses. */
   public static StudioConfig defaultConfig(AppContext context, Application app) {
     Path user = AppPaths.userDir();
-    Path output = user.resolve("output");
+    Settings s = context.settings();
+    Path output = s.outputFolder() != null ? s.outputFolder() : user.resolve("output");
     LibraryModelCatalog models = new LibraryModelCatalog(context.models());
     return new StudioConfig(context.registry(), context.executor(), user, output, AppPaths.defaultWorkflow(), models,
-        FxDialogs::new, new SystemDesktop(app), 30, true);
+        FxDialogs::new, new SystemDesktop(app), s.previewEvery(), s.autosaveSeconds(), true);
   }
 
   @Override
   public void start(Stage stage) {
-    context = new AppContext();
+    String settingsProblem = null;
+    Settings settings;
+    try {
+      settings = AppContext.loadSettings();
+    } catch (InvalidSettingException e) {
+      settingsProblem = e.getMessage();
+      settings = Settings.defaults();
+    }
+    context = new AppContext(settings, System.err::println);
+    List<String> args = getParameters().getRaw();
+    Path file = args.isEmpty() ? null : Path.of(args.get(0)).toAbsolutePath();
     StudioConfig cfg = defaultConfig(context, this);
+    if (file != null) {
+      cfg = cfg.withDefaultWorkflow(null);
+    }
     try {
       Files.createDirectories(cfg.userDir());
     } catch (IOException e) {
       // the window reports what fails later (saving, recovery)
     }
-    new StudioWindow(stage, cfg).show();
+    StudioWindow window = new StudioWindow(stage, cfg);
+    if (StartupClock.enabled()) {
+      StartupTrace.attach(window);
+    }
+    window.show();
+    context.startRuntimeEarly(); // the first run then need not wait for ONNX Runtime to load
+    if (file != null) {
+      window.openPath(file);
+    }
+    if (settingsProblem != null) {
+      String problem = settingsProblem;
+      Dialogs dialogs = cfg.dialogs().apply(stage);
+      Platform.runLater(() -> {
+        window.status("Started with the default settings: " + problem);
+        dialogs.error("The settings file has a bad value",
+            problem + "\n\nLatent Studio started with the default settings. Fix the value in Edit → Preferences.");
+      });
+    }
   }
 
   @Override

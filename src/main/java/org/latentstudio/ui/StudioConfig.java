@@ -14,6 +14,7 @@ import org.latentstudio.ui.models.ModelCatalog;
  *
  * @param defaultWorkflow opened at start when there is nothing to restore; may not exist
  * @param dialogs         makes the dialogs for the window once it exists
+ * @param previewEvery    a live preview every this many sampler steps; 0 turns previews off
  * @param autosaveSeconds how often the recovery copy is written; 0 turns it off
  * @param notifications   whether to show pop-up notifications (off in tests)
  */
@@ -26,6 +27,7 @@ public record StudioConfig(
     ModelCatalog models,
     Function<Window, Dialogs> dialogs,
     DesktopActions desktop,
+    int previewEvery,
     int autosaveSeconds,
     boolean notifications) {
 
@@ -40,12 +42,12 @@ public record StudioConfig(
   }
 
   public StudioConfig withDefaultWorkflow(Path p) {
-    return new StudioConfig(registry, executor, userDir, outputDir, p, models, dialogs, desktop, autosaveSeconds,
-        notifications);
+    return new StudioConfig(registry, executor, userDir, outputDir, p, models, dialogs, desktop, previewEvery,
+        autosaveSeconds, notifications);
   }
 
   public StudioConfig withAutosaveSeconds(int s) {
-    return new StudioConfig(registry, executor, userDir, outputDir, defaultWorkflow, models, dialogs, desktop, s,
-        notifications);
+    return new StudioConfig(registry, executor, userDir, outputDir, defaultWorkflow, models, dialogs, desktop,
+        previewEvery, s, notifications);
   }
 }

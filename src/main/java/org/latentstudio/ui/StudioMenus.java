@@ -78,7 +78,9 @@ final class StudioMenus {
         item("Select All", "Ctrl+A", canvas::selectAll),
         item("Group Selection", "Ctrl+G", canvas::groupSelection),
         item("Mute / Unmute", "Ctrl+M", () -> canvas.toggleMode(NodeMode.MUTED)),
-        item("Bypass / Restore", "Ctrl+B", () -> canvas.toggleMode(NodeMode.BYPASSED)));
+        item("Bypass / Restore", "Ctrl+B", () -> canvas.toggleMode(NodeMode.BYPASSED)),
+        new SeparatorMenuItem(),
+        item("Preferences\u2026", "Ctrl+Comma", window::preferences));
     return edit;
   }
 
@@ -112,7 +114,7 @@ final class StudioMenus {
           cfg.executor().cache().clear();
           window.status("Result cache cleared: the next run computes everything again");
         }),
-        item("Open Output Folder", null, () -> cfg.desktop().openFolder(cfg.outputDir())),
+        item("Open Output Folder", null, () -> cfg.desktop().openFolder(runs.runSettings().outputDir())),
         new SeparatorMenuItem(),
         serveItem());
     return run;

@@ -1,5 +1,6 @@
 package org.latentstudio.ui;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,12 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
+import org.latentstudio.app.InvalidSettingException;
+import org.latentstudio.app.Settings;
+import org.latentstudio.app.SettingsFile;
+import org.latentstudio.exec.Services;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.ui.canvas.CanvasHost;
 import org.latentstudio.ui.canvas.GraphCanvas;
 import org.latentstudio.ui.files.Recovery;
@@ -149,6 +155,50 @@ public final class StudioWindow {
   /** Asks about unsaved changes; returns whether the current document may go. */
   boolean confirmDiscard() {
     return files.confirmDiscard();
+  }
+
+  // ---------------------------------------------------------------- preferences
+
+  /** Edit → Preferences: edits the settings file; what can change while the studio runs changes at once. */
+  public void preferences() {
+    SettingsFile file = new SettingsFile(cfg.userDir().resolve("settings.json"));
+    Settings current;
+    try {
+      current = file.read();
+    } catch (InvalidSettingException e) {
+      dialogs.error("The settings file has a bad value", e.getMessage() + "\n\nThe form starts from the defaults; "
+          + "OK replaces the file.");
+      current = Settings.defaults();
+    }
+    dialogs.editSettings(current, cfg.userDir().resolve("output")).ifPresent(s -> {
+      try {
+        file.write(s);
+      } catch (IOException e) {
+        dialogs.error("Cannot save the preferences", file.path() + ": " + e.getMessage());
+        return;
+      }
+      apply(s);
+      status("Preferences saved to " + file.path() + "; model folders, the execution provider and threads apply "
+          + "at the next start");
+    });
+  }
+
+  /** The settings that take effect at once: output folder, previews, autosave, the two memory budgets. */
+  private void apply(Settings saved) {
+    Settings s;
+    try {
+      s = saved.withOverrides(System.getProperties()); // a -D given at start still wins
+    } catch (InvalidSettingException e) {
+      s = saved;
+    }
+    runs.setRunSettings(s.runSettings(cfg.userDir().resolve("output")));
+    files.autosave().stopTimer();
+    files.autosave().start(s.autosaveSeconds());
+    cfg.executor().cache().setBudget(s.outputCacheBytes());
+    Services services = cfg.executor().services();
+    if (services.isStarted(OrtRuntime.class)) {
+      services.require(OrtRuntime.class).setSessionBudget(s.runtime(System.getProperties()).sessionBudgetBytes());
+    }
   }
 
   // ---------------------------------------------------------------- files

@@ -85,7 +85,7 @@ public final class CanvasBenchmark {
 
     try (Executor executor = new Executor(registry, new OutputCache(1L << 26), new Services())) {
       StudioConfig cfg = new StudioConfig(registry, executor, dir.resolve("user"), dir.resolve("out"), null,
-          ModelCatalog.NONE, w -> new SilentDialogs(), new NoDesktop(), 0, false);
+          ModelCatalog.NONE, w -> new SilentDialogs(), new NoDesktop(), 1, 0, false);
       StudioWindow studio = onFx(() -> {
         Stage stage = new Stage();
         StudioWindow sw = new StudioWindow(stage, cfg);
@@ -348,6 +348,12 @@ public final class CanvasBenchmark {
     @Override
     public Optional<Path> chooseFile(String kind, Path initialDir) {
       return Optional.empty();
+    }
+
+    @Override
+    public java.util.Optional<org.latentstudio.app.Settings> editSettings(org.latentstudio.app.Settings current,
+        Path defaultOutput) {
+      return java.util.Optional.empty();
     }
 
     @Override

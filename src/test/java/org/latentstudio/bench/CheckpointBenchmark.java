@@ -9,7 +9,7 @@ import org.latentstudio.compiler.CompileOptions;
 import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelSource;
 import org.latentstudio.runtime.OrtRuntime;
-import org.latentstudio.runtime.RuntimeSettings;
+import org.latentstudio.app.Settings;
 import org.latentstudio.runtime.SdModel;
 import org.latentstudio.runtime.SdModels;
 import org.latentstudio.runtime.UNet;
@@ -64,7 +64,7 @@ public final class CheckpointBenchmark {
     System.out.printf("fp32 weights: all parts %.2f GB, UNet %.2f GB (the VAE's counted for both halves)%n",
         fp32Bytes / 1e9, unetFp32 / 1e9);
 
-    try (OrtRuntime runtime = new OrtRuntime(RuntimeSettings.fromSystemProperties())) {
+    try (OrtRuntime runtime = new OrtRuntime(Settings.fromSystemProperties().runtime(System.getProperties()))) {
       System.out.printf("resident before the UNet session %.2f GB (the JVM, ONNX Runtime, the other graphs)%n",
           Memory.residentBytes() / 1e9);
       long t2 = System.nanoTime();

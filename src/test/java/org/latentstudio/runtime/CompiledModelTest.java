@@ -26,7 +26,7 @@ class CompiledModelTest {
 
   @BeforeAll
   static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.fromSystemProperties());
+    runtime = new OrtRuntime(RuntimeSettings.defaults());
   }
 
   @AfterAll

@@ -26,7 +26,7 @@ class OrtRuntimeTest {
 
   @BeforeAll
   static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.fromSystemProperties());
+    runtime = new OrtRuntime(RuntimeSettings.defaults());
   }
 
   @AfterAll
@@ -109,7 +109,7 @@ class OrtRuntimeTest {
 
   @Test
   void sessionsAreReusedAndUnloadedLeastRecentlyUsedUnderTheBudget() throws Exception {
-    try (OrtRuntime small = new OrtRuntime(RuntimeSettings.fromSystemProperties().withSessionBudget(3_000_000))) {
+    try (OrtRuntime small = new OrtRuntime(RuntimeSettings.defaults().withSessionBudget(3_000_000))) {
       ModelFolder f = ModelFolder.open(TestModels.tinySd());
       try (ModelLease a = small.open(f.unet()); ModelLease b = small.open(f.unet())) {
         assertTrue(a.model() == b.model(), "the same session serves both");
@@ -128,7 +128,7 @@ class OrtRuntimeTest {
 
   @Test
   void aModelInUseIsNotUnloaded() throws Exception {
-    try (OrtRuntime small = new OrtRuntime(RuntimeSettings.fromSystemProperties().withSessionBudget(1))) {
+    try (OrtRuntime small = new OrtRuntime(RuntimeSettings.defaults().withSessionBudget(1))) {
       ModelFolder f = ModelFolder.open(TestModels.tinySd());
       try (UNet unet = UNet.open(small, f.toModel())) {
         small.open(f.vaeDecoder()).close();

@@ -33,7 +33,7 @@ class DefaultGraphTest extends StudioTestBase {
     executor.close();
     executor = context.executor();
     return new StudioConfig(context.registry(), context.executor(), tmp.resolve("user"), tmp.resolve("output"),
-        AppPaths.defaultWorkflow(), new LibraryModelCatalog(context.models()), w -> dialogs, desktop, 0, false);
+        AppPaths.defaultWorkflow(), new LibraryModelCatalog(context.models()), w -> dialogs, desktop, 1, 0, false);
   }
 
   @AfterEach

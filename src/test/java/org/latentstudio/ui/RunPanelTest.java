@@ -184,7 +184,7 @@ class RunPanelTest extends StudioTestBase {
       studio.stage().close();
     });
     studio = openWindow(new StudioConfig(nodes.registry(), executor, tmp.resolve("user"), tmp.resolve("output"), null,
-        models(), w -> dialogs, desktop, 0, true));
+        models(), w -> dialogs, desktop, 1, 0, true));
     load(pipeline(2, 1));
     fx(() -> studio.run());
     waitUntil("the run", () -> studio.runs().entries().get(0).isFinished());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import org.latentstudio.app.Settings;
 
 /** Dialog answers given in advance by a test; records what was asked. */
 public final class ScriptedDialogs implements Dialogs {
@@ -14,6 +15,7 @@ public final class ScriptedDialogs implements Dialogs {
   public final Deque<Path> files = new ArrayDeque<>();
   public final List<String> asked = new ArrayList<>();
   public final List<String> errors = new ArrayList<>();
+  public final Deque<Settings> settingsAnswers = new ArrayDeque<>();
 
   @Override
   public SaveChoice confirmDiscard(String documentName) {
@@ -43,6 +45,12 @@ public final class ScriptedDialogs implements Dialogs {
   public Optional<Path> chooseFile(String kind, Path initialDir) {
     asked.add("file " + kind);
     return Optional.ofNullable(files.poll());
+  }
+
+  @Override
+  public Optional<Settings> editSettings(Settings current, Path defaultOutput) {
+    asked.add("preferences");
+    return Optional.ofNullable(settingsAnswers.poll());
   }
 
   @Override

@@ -63,7 +63,7 @@ public abstract class StudioTestBase {
 
   protected StudioConfig config() {
     return new StudioConfig(nodes.registry(), executor, tmp.resolve("user"), tmp.resolve("output"), null,
-        models(), w -> dialogs, desktop, 0, false);
+        models(), w -> dialogs, desktop, 1, 0, false);
   }
 
   protected ModelCatalog models() {

@@ -76,7 +76,7 @@ public final class RunController {
   private static final int RATE_WINDOW = 8;
 
   private final Executor executor;
-  private final RunSettings settings;
+  private volatile RunSettings settings;
   private final Marks canvasMarks;
   /** The canvas's marks while a studio run goes; nothing for a ComfyUI client's run, whose graph is not shown. */
   private Marks marks;
@@ -109,6 +109,15 @@ public final class RunController {
     this.canvasMarks = marks;
     this.marks = marks;
     executor.queue().addObserver(new ClientRuns());
+  }
+
+  /** The output folder and preview interval for the runs queued from now on. */
+  public RunSettings runSettings() {
+    return settings;
+  }
+
+  public void setRunSettings(RunSettings s) {
+    this.settings = java.util.Objects.requireNonNull(s);
   }
 
   public ObservableList<RunEntry> entries() {
