@@ -21,9 +21,11 @@ record LdmYaml(Path file, Integer numHeads, Integer numHeadChannels, double scal
     JsonNode root;
     try {
       root = YAML.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CheckpointException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + ": "
+          + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
     } catch (IOException e) {
-      throw new CheckpointException(file + " is not valid YAML (" + e.getMessage().lines().findFirst().orElse("")
-          + ")", e);
+      throw new CheckpointException(file + " cannot be read: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(file + " should hold an LDM config (model: params: ...)");
