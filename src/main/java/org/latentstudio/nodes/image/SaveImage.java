@@ -29,7 +29,7 @@ import org.latentstudio.nodes.Ports;
  * another, even when two studios save into the same folder at once.
  */
 public final class SaveImage implements NodeType {
-  public static final String WORKFLOW_CHUNK = "latentstudio";
+  public static final String WORKFLOW_CHUNK = PngText.WORKFLOW_KEY;
   static final InPort<String> PREFIX = InPort.text("filename_prefix", "latentstudio")
       .tooltip("file names start with this; may include a subfolder, e.g. portraits/cat");
 
