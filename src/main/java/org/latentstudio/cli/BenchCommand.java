@@ -67,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output != null && output.toString().isBlank()) {
+      err.println("error: --output is empty; name a folder, or leave the option out for a temporary one");
+      return LatentStudioCommand.BAD_INPUT;
+    }
     if (runs < 1 || warmup < 1) {
       err.println("error: --runs and --warmup must be at least 1");
       return LatentStudioCommand.BAD_INPUT;

@@ -51,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
     app.startRuntimeEarly();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    if (output.toString().isBlank()) {
+      err.println("error: --output is empty; name a folder, for example --output out");
+      return LatentStudioCommand.BAD_INPUT;
+    }
     Workflow wf;
     try {
       wf = workflow.load(app.registry(), ModelNames.of(app.models()));

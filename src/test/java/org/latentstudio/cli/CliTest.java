@@ -161,6 +161,15 @@ class CliTest {
   }
 
   @Test
+  void anEmptyOutputFolderIsRefusedNotTakenAsTheWorkingFolder() {
+    for (String command : new String[] {"run", "bench"}) {
+      Result r = cli(command, workflow("math.json"), "-o", "");
+      assertEquals(2, r.exit(), () -> command + ": " + r.all());
+      assertTrue(r.err().contains("--output is empty; name a folder"), r.err());
+    }
+  }
+
+  @Test
   void validateTakesTheSameSetsAsRun() {
     Result r = cli("validate", workflow("math.json"), "--set", "area.operation=cube");
     assertEquals(2, r.exit(), r::all);
