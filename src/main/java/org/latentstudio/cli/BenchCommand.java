@@ -59,8 +59,11 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  BenchCommand(AppContext app) {
+  private final CancellationToken interrupt;
+
+  BenchCommand(AppContext app, CancellationToken interrupt) {
     this.app = app;
+    this.interrupt = interrupt;
   }
 
   @Override
@@ -86,12 +89,17 @@ final class BenchCommand implements Callable<Integer> {
     try {
       RunRequest request = new RunRequest(graph, Set.of(), new RunSettings(dir, 0), "");
       RunResult warm = runOnce(request, ExecutionListener.NONE);
+      if (warm.status() == RunResult.Status.CANCELLED) {
+        return LatentStudioCommand.CANCELLED;
+      }
       if (!warm.succeeded()) {
         err.println("error: " + warm.failureMessage());
         return warm.status() == RunResult.Status.INVALID ? LatentStudioCommand.BAD_INPUT : LatentStudioCommand.FAILED;
       }
       for (int i = 1; i < warmup; i++) {
-        runOnce(request, ExecutionListener.NONE);
+        if (runOnce(request, ExecutionListener.NONE).status() == RunResult.Status.CANCELLED) {
+          return LatentStudioCommand.CANCELLED;
+        }
       }
       OrtRuntime runtime = app.runtime();
       NodeTimes times = new NodeTimes(runtime);
@@ -110,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
         long threadBefore = threads.getCurrentThreadCpuTime();
         long processBefore = os == null ? 0 : os.getProcessCpuTime();
         RunResult r = runOnce(request, times);
+        if (r.status() == RunResult.Status.CANCELLED) {
+          return LatentStudioCommand.CANCELLED;
+        }
         threadCpu[i] = threads.getCurrentThreadCpuTime() - threadBefore;
         processCpu[i] = os == null ? 0 : os.getProcessCpuTime() - processBefore;
         if (!r.succeeded()) {
@@ -139,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private RunResult runOnce(RunRequest request, ExecutionListener listener) {
     app.executor().cache().clear();
-    return app.executor().run(request, listener, new CancellationToken());
+    return app.executor().run(request, listener, interrupt);
   }
 
   /** Time per node across the timed runs, and how much of it was inside ONNX Runtime. */

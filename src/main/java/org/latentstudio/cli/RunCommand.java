@@ -42,8 +42,11 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  RunCommand(AppContext app) {
+  private final CancellationToken interrupt;
+
+  RunCommand(AppContext app, CancellationToken interrupt) {
     this.app = app;
+    this.interrupt = interrupt;
   }
 
   @Override
@@ -72,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
     if (StartupClock.enabled()) {
       listener = new StartupMarks(listener);
     }
-    RunResult result = app.executor().run(request, listener, new CancellationToken());
+    RunResult result = app.executor().run(request, listener, interrupt);
     return switch (result.status()) {
       case SUCCEEDED -> {
         printResults(result, out);
@@ -89,10 +92,7 @@ final class RunCommand implements Callable<Integer> {
         }
         yield LatentStudioCommand.FAILED;
       }
-      case CANCELLED -> {
-        err.println("cancelled");
-        yield LatentStudioCommand.CANCELLED;
-      }
+      case CANCELLED -> LatentStudioCommand.CANCELLED; // the command line says "cancelled"
     };
   }
 
