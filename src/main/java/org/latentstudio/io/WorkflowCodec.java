@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,16 +61,36 @@ public final class WorkflowCodec {
         throw new WorkflowFormatException(file + " is " + (Files.size(file) >> 20) + " MB, too large to be a "
             + "workflow; pick the workflow's .json file or a picture the studio saved");
       }
-      if (isPng(file)) {
-        return readPng(file);
-      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new WorkflowFormatException("workflow file " + file + " does not exist; check the path");
     } catch (IOException e) {
       throw new WorkflowFormatException("cannot read workflow file " + file + ": " + e.getMessage(), e);
     }
-    return parse(WorkflowText.decode(bytes, file.toString()), file.toString());
+    return read(bytes, file.toString());
+  }
+
+  /**
+   * A workflow file's content: workflow JSON, or a PNG picture with the workflow inside.
+   *
+   * @param source how to name the input in messages (a file name)
+   */
+  public Workflow read(byte[] content, String source) throws WorkflowFormatException {
+    if (!PngText.isPng(content)) {
+      return parse(WorkflowText.decode(content, source), source);
+    }
+    Map<String, String> texts;
+    try {
+      texts = PngText.read(content);
+    } catch (IOException e) {
+      throw new WorkflowFormatException(source + " is not a readable PNG picture: " + e.getMessage(), e);
+    }
+    String json = texts.get(PngText.WORKFLOW_KEY);
+    if (json == null) {
+      throw new WorkflowFormatException(source + " is a picture that has no workflow inside. Only pictures saved "
+          + "by Latent Studio (or ComfyUI) carry the graph that made them.");
+    }
+    return parse(json, "the workflow inside " + source);
   }
 
   /**
@@ -105,27 +124,6 @@ public final class WorkflowCodec {
           + JsonMessages.quote(dto.format()) + ", not \"" + WorkflowDto.FORMAT + "\"");
     }
     return new Workflow(toGraph(dto, source), dto.extra());
-  }
-
-  private static boolean isPng(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return PngText.isPng(in.readNBytes(PngText.SIGNATURE.length));
-    }
-  }
-
-  private Workflow readPng(Path file) throws WorkflowFormatException {
-    Map<String, String> texts;
-    try {
-      texts = PngText.read(file);
-    } catch (IOException e) {
-      throw new WorkflowFormatException(file + " is not a readable PNG picture: " + e.getMessage(), e);
-    }
-    String json = texts.get(PngText.WORKFLOW_KEY);
-    if (json == null) {
-      throw new WorkflowFormatException(file + " is a picture that has no workflow inside. Only pictures saved by "
-          + "Latent Studio (or ComfyUI) carry the graph that made them.");
-    }
-    return parse(json, "the workflow inside " + file);
   }
 
   public String write(Workflow workflow) {

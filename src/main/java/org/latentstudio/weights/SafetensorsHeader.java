@@ -82,8 +82,11 @@ public final class SafetensorsHeader {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new FormatException("the header is not valid JSON (" + e.getOriginalMessage() + "); the file is "
-          + "damaged: download or export it again");
+      String why = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+          ? "more follows its closing brace"
+          : String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\([^()]*`[^()]*\\)", ""); // no Java names
+      throw new FormatException("the header is not valid JSON (" + why + "); the file is damaged: download or "
+          + "export it again");
     } catch (IOException e) {
       throw new FormatException("the header cannot be read as UTF-8 JSON (" + e.getMessage() + ")");
     }
