@@ -84,7 +84,8 @@ public final class SafetensorsHeader {
     } catch (JsonProcessingException e) {
       String why = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
           ? "more follows its closing brace"
-          : String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\([^()]*`[^()]*\\)", ""); // no Java names
+          : String.valueOf(e.getOriginalMessage()).replaceAll(":?\\s*enable\\s+`[^`]*`\\s+to allow", "")
+              .replaceAll("\\s*\\([^()]*`[^()]*\\)", ""); // no Java names or parser switches
       throw new FormatException("the header is not valid JSON (" + why + "); the file is damaged: download or "
           + "export it again");
     } catch (IOException e) {
