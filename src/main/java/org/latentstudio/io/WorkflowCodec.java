@@ -94,6 +94,14 @@ public final class WorkflowCodec {
   }
 
   /**
+   * A workflow file's bytes as text: UTF-8, strictly (a bad byte is reported with its line), a byte order mark
+   * allowed, other well-known binary formats named for what they are.
+   */
+  public static String text(byte[] content, String source) throws WorkflowFormatException {
+    return WorkflowText.decode(content, source);
+  }
+
+  /**
    * @param source how to name the input in messages (a file name, "the clipboard")
    */
   public Workflow parse(String json, String source) throws WorkflowFormatException {

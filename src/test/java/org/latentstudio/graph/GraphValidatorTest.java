@@ -46,13 +46,13 @@ class GraphValidatorTest {
   }
 
   @Test
-  void aSeedsAfterRunChoiceIsAKnownWidgetButOnlyBesideASeed() {
+  void anAfterRunChoiceIsAKnownWidgetButOnlyBesideAWholeNumber() {
     Graph seeded = new GraphBuilder().node("s", "KSampler", "seed.after_run", "fixed").build();
     assertTrue(validator.validate(seeded).stream().noneMatch(p -> p.kind() == Problem.Kind.NO_SUCH_PORT),
         () -> validator.validate(seeded).toString());
-    Graph notASeed = new GraphBuilder().node("s", "KSampler", "steps.after_run", "fixed").build();
-    assertTrue(validator.validate(notASeed).stream().anyMatch(p -> p.kind() == Problem.Kind.NO_SUCH_PORT
-        && p.port().equals("widget 'steps.after_run'")), () -> validator.validate(notASeed).toString());
+    Graph notANumber = new GraphBuilder().node("s", "KSampler", "cfg.after_run", "fixed").build();
+    assertTrue(validator.validate(notANumber).stream().anyMatch(p -> p.kind() == Problem.Kind.NO_SUCH_PORT
+        && p.port().equals("widget 'cfg.after_run'")), () -> validator.validate(notANumber).toString());
   }
 
   @Test

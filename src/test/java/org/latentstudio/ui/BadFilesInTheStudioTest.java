@@ -76,8 +76,7 @@ class BadFilesInTheStudioTest extends StudioTestBase {
         new Object[] {noWorkflow, "has no workflow inside"},
         new Object[] {cut, "is not a readable PNG picture"},
         new Object[] {file("photo.jpg.json", new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0}), "a JPEG picture"},
-        new Object[] {file("empty.json", ""), "is empty"},
-        new Object[] {file("comfy.json", "{\"last_node_id\": 3, \"nodes\": [], \"version\": 0.4}"), "ComfyUI"});
+        new Object[] {file("empty.json", ""), "is empty"});
     for (Object[] c : cases) {
       Path bad = (Path) c[0];
       int errors = dialogs.errors.size();
