@@ -80,7 +80,7 @@ public final class CrashChild {
     AppContext app = new AppContext();
     Platform.startup(() -> {
       StudioConfig cfg = new StudioConfig(app.registry(), app.executor(), userDir, userDir.resolve("output"), null,
-          ModelCatalog.NONE, w -> new ScriptedDialogs(), new StudioTestBase.RecordingDesktop(), AUTOSAVE_SECONDS,
+          ModelCatalog.NONE, w -> new ScriptedDialogs(), new StudioTestBase.RecordingDesktop(), 1, AUTOSAVE_SECONDS,
           false);
       Stage stage = new Stage();
       StudioWindow studio = new StudioWindow(stage, cfg);
