@@ -59,14 +59,21 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  BenchCommand(AppContext app) {
+  private final CancellationToken interrupt;
+
+  BenchCommand(AppContext app, CancellationToken interrupt) {
     this.app = app;
+    this.interrupt = interrupt;
   }
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output != null && output.toString().isBlank()) {
+      err.println("error: --output is empty; name a folder, or leave the option out for a temporary one");
+      return LatentStudioCommand.BAD_INPUT;
+    }
     if (runs < 1 || warmup < 1) {
       err.println("error: --runs and --warmup must be at least 1");
       return LatentStudioCommand.BAD_INPUT;
@@ -82,12 +89,17 @@ final class BenchCommand implements Callable<Integer> {
     try {
       RunRequest request = new RunRequest(graph, Set.of(), new RunSettings(dir, 0), "");
       RunResult warm = runOnce(request, ExecutionListener.NONE);
+      if (warm.status() == RunResult.Status.CANCELLED) {
+        return LatentStudioCommand.CANCELLED;
+      }
       if (!warm.succeeded()) {
         err.println("error: " + warm.failureMessage());
         return warm.status() == RunResult.Status.INVALID ? LatentStudioCommand.BAD_INPUT : LatentStudioCommand.FAILED;
       }
       for (int i = 1; i < warmup; i++) {
-        runOnce(request, ExecutionListener.NONE);
+        if (runOnce(request, ExecutionListener.NONE).status() == RunResult.Status.CANCELLED) {
+          return LatentStudioCommand.CANCELLED;
+        }
       }
       OrtRuntime runtime = app.runtime();
       NodeTimes times = new NodeTimes(runtime);
@@ -106,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
         long threadBefore = threads.getCurrentThreadCpuTime();
         long processBefore = os == null ? 0 : os.getProcessCpuTime();
         RunResult r = runOnce(request, times);
+        if (r.status() == RunResult.Status.CANCELLED) {
+          return LatentStudioCommand.CANCELLED;
+        }
         threadCpu[i] = threads.getCurrentThreadCpuTime() - threadBefore;
         processCpu[i] = os == null ? 0 : os.getProcessCpuTime() - processBefore;
         if (!r.succeeded()) {
@@ -135,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private RunResult runOnce(RunRequest request, ExecutionListener listener) {
     app.executor().cache().clear();
-    return app.executor().run(request, listener, new CancellationToken());
+    return app.executor().run(request, listener, interrupt);
   }
 
   /** Time per node across the timed runs, and how much of it was inside ONNX Runtime. */

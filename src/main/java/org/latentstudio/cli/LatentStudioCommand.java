@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
+import org.latentstudio.exec.CancellationToken;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,11 +21,22 @@ public final class LatentStudioCommand {
   public static final int BAD_INPUT = 2;
   public static final int CANCELLED = 130;
 
+  /** The command line of a process of its own: Ctrl-C cancels the command (see {@link CtrlC}). */
   public static int execute(String... args) {
-    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    PrintWriter err = new PrintWriter(System.err, true);
+    CancellationToken ctrlC = CtrlC.install(err);
+    return execute(new PrintWriter(System.out, true), err, ctrlC, args);
   }
 
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(out, err, new CancellationToken(), args);
+  }
+
+  /**
+   * @param interrupt cancelled when the user interrupts; a command that was interrupted exits
+   *                  {@value #CANCELLED} even if its work was done by then
+   */
+  public static int execute(PrintWriter out, PrintWriter err, CancellationToken interrupt, String... args) {
     Settings settings;
     try {
       settings = AppContext.loadSettings();
@@ -32,8 +44,9 @@ public final class LatentStudioCommand {
       err.println("error: " + e.getMessage() + ". Correct it in the studio's Preferences or in the file.");
       return BAD_INPUT;
     }
+    int code;
     try (AppContext app = new AppContext(settings, err::println)) {
-      CommandLine cli = new CommandLine(new LatentStudioCommand(), new ContextFactory(app));
+      CommandLine cli = new CommandLine(new LatentStudioCommand(), new ContextFactory(app, interrupt));
       cli.setOut(out);
       cli.setErr(err);
       cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -43,16 +56,26 @@ public final class LatentStudioCommand {
         }
         return FAILED;
       });
-      return cli.execute(args);
+      code = cli.execute(args);
     }
+    if (interrupt.isCancelled() || code == CANCELLED) {
+      err.println("cancelled");
+      return CANCELLED;
+    }
+    return code;
   }
 
-  /** Hands every command the shared {@link AppContext}. */
-  private record ContextFactory(AppContext app) implements CommandLine.IFactory {
+  /** Hands every command the shared {@link AppContext}, and the commands that run the interrupt token. */
+  private record ContextFactory(AppContext app, CancellationToken interrupt) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
       for (var c : cls.getDeclaredConstructors()) {
-        if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == AppContext.class) {
+        Class<?>[] p = c.getParameterTypes();
+        if (p.length == 2 && p[0] == AppContext.class && p[1] == CancellationToken.class) {
+          c.setAccessible(true);
+          return cls.cast(c.newInstance(app, interrupt));
+        }
+        if (p.length == 1 && p[0] == AppContext.class) {
           c.setAccessible(true);
           return cls.cast(c.newInstance(app));
         }

@@ -42,8 +42,11 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  RunCommand(AppContext app) {
+  private final CancellationToken interrupt;
+
+  RunCommand(AppContext app, CancellationToken interrupt) {
     this.app = app;
+    this.interrupt = interrupt;
   }
 
   @Override
@@ -51,6 +54,10 @@ final class RunCommand implements Callable<Integer> {
     app.startRuntimeEarly();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    if (output.toString().isBlank()) {
+      err.println("error: --output is empty; name a folder, for example --output out");
+      return LatentStudioCommand.BAD_INPUT;
+    }
     Workflow wf;
     try {
       wf = workflow.load(app.registry(), ModelNames.of(app.models()));
@@ -68,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
     if (StartupClock.enabled()) {
       listener = new StartupMarks(listener);
     }
-    RunResult result = app.executor().run(request, listener, new CancellationToken());
+    RunResult result = app.executor().run(request, listener, interrupt);
     return switch (result.status()) {
       case SUCCEEDED -> {
         printResults(result, out);
@@ -85,10 +92,7 @@ final class RunCommand implements Callable<Integer> {
         }
         yield LatentStudioCommand.FAILED;
       }
-      case CANCELLED -> {
-        err.println("cancelled");
-        yield LatentStudioCommand.CANCELLED;
-      }
+      case CANCELLED -> LatentStudioCommand.CANCELLED; // the command line says "cancelled"
     };
   }
 

@@ -1,28 +1,32 @@
 package org.latentstudio.cli;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
-import org.latentstudio.graph.GraphValidator;
+import org.latentstudio.exec.Planner;
+import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.Problem;
-import org.latentstudio.io.Workflow;
 import org.latentstudio.interop.WorkflowFiles;
 import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code latentstudio validate WORKFLOW.json}: reads the file and reports every problem, without running. */
-@Command(name = "validate", description = "Check a workflow file without running it.")
+/**
+ * {@code latentstudio validate WORKFLOW.json [--set ...]}: reads the file and checks it as {@code run} would,
+ * without running. Both go through the {@link Planner}, so what one refuses the other refuses too; problems in
+ * nodes the run would not need are shown as warnings, since {@code run} does not stop for them either.
+ */
+@Command(name = "validate", description = "Check a workflow file as run would, without running it.")
 final class ValidateCommand implements Callable<Integer> {
   private final AppContext app;
 
-  @Parameters(index = "0", paramLabel = "WORKFLOW.json",
-      description = "The workflow file: ours, a ComfyUI workflow or API prompt, or a PNG carrying one.")
-  Path file;
+  @Mixin
+  WorkflowOptions workflow;
 
   @Spec
   CommandSpec spec;
@@ -36,25 +40,30 @@ final class ValidateCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     WorkflowFiles.Opened opened;
+    Graph graph;
     try {
-      opened = new WorkflowFiles(app.registry(), ModelNames.of(app.models())).read(file);
-    } catch (WorkflowFormatException e) {
+      opened = new WorkflowFiles(app.registry(), ModelNames.of(app.models())).read(workflow.file);
+      graph = Overrides.apply(opened.workflow().graph(), app.registry(), workflow.sets);
+    } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
     }
-    Workflow wf = opened.workflow();
+    Planner.Check check = new Planner(app.registry()).check(graph, Set.of());
+    for (Problem p : check.elsewhere()) {
+      err.println("warning: " + p.describe() + " (the run does not need this node)");
+    }
     // what a ComfyUI import noticed (a checkpoint not in the models folders) first, then the graph's problems
-    List<Problem> problems = new java.util.ArrayList<>(opened.notes());
-    problems.addAll(new GraphValidator(app.registry()).validate(wf.graph()));
+    List<Problem> problems = new ArrayList<>(opened.notes());
+    problems.addAll(check.blocking());
     if (problems.isEmpty()) {
-      out.println("ok: " + file + " (" + wf.graph().nodes().size() + " nodes, " + wf.graph().links().size()
+      out.println("ok: " + workflow.file + " (" + graph.nodes().size() + " nodes, " + graph.links().size()
           + " links)");
       return LatentStudioCommand.OK;
     }
     for (Problem p : problems) {
       err.println("error: " + p.describe());
     }
-    err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + file);
+    err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + workflow.file);
     return LatentStudioCommand.BAD_INPUT;
   }
 }

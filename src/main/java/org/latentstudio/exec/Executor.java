@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.graph.WidgetValues;
 import org.latentstudio.image.RgbImage;
 
 /**
@@ -160,6 +162,7 @@ public final class Executor implements AutoCloseable {
         values.put(e.getKey(), available.get(link.output().node()).get(link.output().port()));
       }
     }
+    checkLinkedValues(node, values);
     listener.nodeStarted(node.id(), node.typeId());
     long t0 = System.nanoTime();
     Context ctx = new Context(node.id(), request, listener, token);
@@ -176,6 +179,31 @@ public final class Executor implements AutoCloseable {
           "ran out of memory; try a smaller image or batch, or give Java more memory (-Xmx)", e);
     } catch (Exception | LinkageError | AssertionError e) {
       throw new NodeExecutionException(node.id(), node.typeId(), "unexpected error: " + describe(e), e);
+    }
+  }
+
+  /**
+   * A value that arrives by link gets the checks a typed one gets before the run (range, step, choices), so a
+   * width of 7 or a batch of 0 is refused with the receiving node's name instead of failing deep in a model.
+   */
+  private static void checkLinkedValues(PlannedNode node, Map<String, Object> values) throws NodeExecutionException {
+    for (InputSpec spec : node.type().schema().inputs()) {
+      if (!spec.hasWidget() || !(node.inputs().get(spec.name()) instanceof InputSource.Linked link)) {
+        continue;
+      }
+      String from = "input '" + spec.name() + "' (from " + link.output() + ")";
+      String[] bad;
+      try {
+        Object value = WidgetValues.coerce(spec, values.get(spec.name()));
+        values.put(spec.name(), value);
+        bad = WidgetValues.check(spec, value);
+      } catch (IllegalArgumentException e) {
+        bad = new String[] {e.getMessage(), "link a " + spec.type() + " value to it"};
+      }
+      if (bad != null) {
+        throw new NodeExecutionException(node.id(), node.typeId(), from + ": " + bad[0] + ". Fix: " + bad[1]
+            + " where the value comes from", null);
+      }
     }
   }
 

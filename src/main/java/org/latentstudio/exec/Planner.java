@@ -41,9 +41,37 @@ public final class Planner {
   }
 
   /**
+   * What {@link #plan} finds wrong: the problems that stop the run, and those in nodes the run does not need.
+   *
+   * @param blocking the problems {@link #plan} refuses the graph for
+   * @param elsewhere problems in nodes that are not needed for the goals, which do not stop the run
+   */
+  public record Check(List<Problem> blocking, List<Problem> elsewhere) {
+    public Check {
+      blocking = List.copyOf(blocking);
+      elsewhere = List.copyOf(elsewhere);
+    }
+  }
+
+  /**
    * @param requestedGoals the nodes whose outputs are wanted; empty means every active output node
    */
   public Plan plan(Graph graph, Set<NodeId> requestedGoals) throws GraphValidationException {
+    Analysis a = analyse(graph, requestedGoals);
+    if (!a.check().blocking().isEmpty()) {
+      throw new GraphValidationException(a.check().blocking());
+    }
+    return new Plan(order(graph, a.sources()), a.goals());
+  }
+
+  /** Checks the graph as {@link #plan} does, without stopping at the first refusal: {@code validate} and {@code run} agree. */
+  public Check check(Graph graph, Set<NodeId> requestedGoals) {
+    return analyse(graph, requestedGoals).check();
+  }
+
+  private record Analysis(Map<NodeId, Map<String, InputSource>> sources, Set<NodeId> goals, Check check) {}
+
+  private Analysis analyse(Graph graph, Set<NodeId> requestedGoals) {
     List<Problem> problems = new ArrayList<>(validator.validate(graph));
     Map<PortRef, Link> linkInto = new HashMap<>();
     for (Link l : graph.links()) {
@@ -88,13 +116,12 @@ public final class Planner {
       sources.put(node.id(), in);
     }
 
-    List<Problem> relevant = problems.stream()
-        .filter(p -> p.node() == null || sources.containsKey(p.node()) || isActiveUnknown(graph, p))
-        .toList();
-    if (!relevant.isEmpty()) {
-      throw new GraphValidationException(relevant);
+    List<Problem> blocking = new ArrayList<>();
+    List<Problem> elsewhere = new ArrayList<>();
+    for (Problem p : problems) {
+      (p.node() == null || sources.containsKey(p.node()) || isActiveUnknown(graph, p) ? blocking : elsewhere).add(p);
     }
-    return new Plan(order(graph, sources), goals);
+    return new Analysis(sources, goals, new Check(blocking, elsewhere));
   }
 
   /**

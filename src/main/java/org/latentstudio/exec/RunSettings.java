@@ -12,6 +12,10 @@ import java.util.Objects;
 public record RunSettings(Path outputDir, int previewEvery) {
   public RunSettings {
     Objects.requireNonNull(outputDir, "outputDir");
+    if (outputDir.toString().isBlank()) {
+      // Path.of("") is the working folder: saving there by accident is what an empty setting must not do
+      throw new IllegalArgumentException("the output folder is empty; name a folder");
+    }
     if (previewEvery < 0) {
       throw new IllegalArgumentException("previewEvery must be 0 or more");
     }

@@ -37,7 +37,10 @@ public final class GraphValidator {
     }
     for (Node node : graph.nodeList()) {
       if (node.mode() != NodeMode.MUTED) {
-        catalog.schema(node.type()).ifPresent(s -> checkInputs(node, s, linkedInputs, problems));
+        catalog.schema(node.type()).ifPresent(s -> {
+          checkWidgetNames(node, s, problems);
+          checkInputs(node, s, linkedInputs, problems);
+        });
       }
     }
     problems.addAll(findCycles(graph));
@@ -111,6 +114,20 @@ public final class GraphValidator {
       out.add(new Problem(Problem.Kind.TYPE_MISMATCH, target.id(), target.type(), input(in.get().name()),
           "expects " + in.get().type() + " but is linked to " + link.from() + ", which gives " + sourceType,
           "connect a " + in.get().type() + " output to it"));
+    }
+  }
+
+  /** A value under a name the node does not have would be ignored, and the input would run on its default. */
+  private static void checkWidgetNames(Node node, NodeSchema schema, List<Problem> out) {
+    for (String name : node.widgets().keySet()) {
+      if (schema.input(name).isPresent() || WidgetValues.isAfterRunKey(name, schema)) {
+        continue;
+      }
+      List<String> names = schema.inputs().stream().filter(InputSpec::hasWidget).map(InputSpec::name).toList();
+      String hint = NameHints.closest(name, names).map(s -> "; did you mean '" + s + "'?").orElse("");
+      out.add(new Problem(Problem.Kind.NO_SUCH_PORT, node.id(), node.type(), "widget '" + name + "'",
+          node.type() + " has no input '" + name + "'" + hint, names.isEmpty() ? "remove the value from the file"
+              : "rename it to one of " + String.join(", ", names) + " in the file, or remove it"));
     }
   }
 

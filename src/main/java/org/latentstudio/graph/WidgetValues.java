@@ -4,7 +4,19 @@ import java.util.Locale;
 
 /** Conversion of widget values between their file, text and in-memory forms, with range checks. */
 public final class WidgetValues {
+  /**
+   * The studio keeps what a seed (or another whole number) does after each run (fixed, randomize, ...) beside the seed, under the seed
+   * input's name plus this suffix ({@code "seed.after_run"}); the executor ignores it.
+   */
+  public static final String AFTER_RUN_SUFFIX = ".after_run";
+
   private WidgetValues() {}
+
+  /** Whether a widget name is the after-run choice of a whole-number input (a seed, or a ComfyUI primitive's). */
+  public static boolean isAfterRunKey(String name, NodeSchema schema) {
+    return name.endsWith(AFTER_RUN_SUFFIX) && schema.input(name.substring(0, name.length()
+        - AFTER_RUN_SUFFIX.length())).map(s -> s.type() == PortType.INT).orElse(false);
+  }
 
   /** The value a widget input has on this node: its own value, else the declared default. */
   public static Object effective(Node node, InputSpec spec) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,9 +70,6 @@ public final class WorkflowFiles {
   }
 
   public Opened read(Path file) throws WorkflowFormatException {
-    if (isPng(file)) {
-      return readPng(file);
-    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -82,7 +78,11 @@ public final class WorkflowFiles {
     } catch (IOException e) {
       throw new WorkflowFormatException("cannot read workflow file " + file + ": " + e.getMessage(), e);
     }
-    return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
+    if (PngText.isPng(bytes)) {
+      return readPng(file); // the content decides, not the name
+    }
+    // strictly: bytes that are not UTF-8 are reported with their line, not replaced by U+FFFD
+    return parse(WorkflowCodec.text(bytes, file.toString()), file.toString());
   }
 
   /** Reads JSON in any of the three formats; our own goes through {@link WorkflowCodec} with its messages. */

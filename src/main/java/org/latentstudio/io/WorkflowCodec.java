@@ -1,17 +1,20 @@
 package org.latentstudio.io;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +34,7 @@ import org.latentstudio.graph.NodeMode;
 import org.latentstudio.graph.PortRef;
 import org.latentstudio.graph.Rect;
 import org.latentstudio.graph.Vec2;
+import org.latentstudio.image.PngText;
 
 /**
  * Reads and writes workflow files. Older versions are migrated step by step on load; the output is canonical
@@ -39,22 +43,62 @@ import org.latentstudio.graph.Vec2;
 public final class WorkflowCodec {
   public static final int CURRENT_VERSION = 2;
   private static final List<Migration> MIGRATIONS = List.of(new V1ToV2());
+  /** Far above any real workflow; a larger file is something else, and reading it whole would only hurt. */
+  static final long MAX_FILE_BYTES = 256L << 20;
 
-  private final ObjectMapper mapper = new ObjectMapper()
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Strict reading: no coercion of one kind of value into another, no unknown fields, nothing after the end. */
+  private final ObjectMapper mapper = strictMapper();
   private final ObjectWriter writer = mapper.writer(prettyPrinter());
 
+  /**
+   * Reads a workflow file, or the workflow inside a PNG picture the studio (or ComfyUI) saved; the content
+   * decides which, not the name.
+   */
   public Workflow read(Path file) throws WorkflowFormatException {
     byte[] bytes;
     try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new WorkflowFormatException(file + " is " + (Files.size(file) >> 20) + " MB, too large to be a "
+            + "workflow; pick the workflow's .json file or a picture the studio saved");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new WorkflowFormatException("workflow file " + file + " does not exist; check the path");
     } catch (IOException e) {
       throw new WorkflowFormatException("cannot read workflow file " + file + ": " + e.getMessage(), e);
     }
-    return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
+    return read(bytes, file.toString());
+  }
+
+  /**
+   * A workflow file's content: workflow JSON, or a PNG picture with the workflow inside.
+   *
+   * @param source how to name the input in messages (a file name)
+   */
+  public Workflow read(byte[] content, String source) throws WorkflowFormatException {
+    if (!PngText.isPng(content)) {
+      return parse(WorkflowText.decode(content, source), source);
+    }
+    Map<String, String> texts;
+    try {
+      texts = PngText.read(content);
+    } catch (IOException e) {
+      throw new WorkflowFormatException(source + " is not a readable PNG picture: " + e.getMessage(), e);
+    }
+    String json = texts.get(PngText.WORKFLOW_KEY);
+    if (json == null) {
+      throw new WorkflowFormatException(source + " is a picture that has no workflow inside. Only pictures saved "
+          + "by Latent Studio (or ComfyUI) carry the graph that made them.");
+    }
+    return parse(json, "the workflow inside " + source);
+  }
+
+  /**
+   * A workflow file's bytes as text: UTF-8, strictly (a bad byte is reported with its line), a byte order mark
+   * allowed, other well-known binary formats named for what they are.
+   */
+  public static String text(byte[] content, String source) throws WorkflowFormatException {
+    return WorkflowText.decode(content, source);
   }
 
   /**
@@ -63,27 +107,29 @@ public final class WorkflowCodec {
   public Workflow parse(String json, String source) throws WorkflowFormatException {
     JsonNode tree;
     try {
-      tree = mapper.readTree(json);
+      tree = mapper.readTree(WorkflowText.withoutByteOrderMark(json));
     } catch (JsonProcessingException e) {
-      if (!(e instanceof JsonEOFException) && !String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
-        throw new WorkflowFormatException(source + " is not valid JSON" + where(e) + ": " + e.getOriginalMessage()
-            + ". The file is corrupt; restore it from a backup or from the studio's recovery file.", e);
-      }
-      throw new WorkflowFormatException(source + " ends too early: the file is truncated or was not saved "
-          + "completely. Restore it from a backup or from the studio's recovery file.", e);
+      throw new WorkflowFormatException(JsonMessages.syntax(e, source), e);
     }
     if (tree == null || tree.isMissingNode()) {
       throw new WorkflowFormatException(source + " is empty. Restore it from a backup.");
     }
     if (!(tree instanceof ObjectNode root)) {
-      throw new WorkflowFormatException(source + " is not a Latent Studio workflow: expected a JSON object");
+      throw new WorkflowFormatException(source + " is not a Latent Studio workflow: expected a JSON object, found "
+          + JsonMessages.describe(tree));
     }
     migrate(root, source);
     WorkflowDto dto;
     try {
       dto = mapper.treeToValue(root, WorkflowDto.class);
+    } catch (JsonMappingException e) {
+      throw new WorkflowFormatException(JsonMessages.content(e, root, source), e);
     } catch (JsonProcessingException e) {
-      throw new WorkflowFormatException(source + " has a malformed field: " + e.getOriginalMessage(), e);
+      throw new WorkflowFormatException(JsonMessages.syntax(e, source), e);
+    }
+    if (dto.format() != null && !dto.format().equals(WorkflowDto.FORMAT)) {
+      throw new WorkflowFormatException(source + " is not a Latent Studio workflow: its format is "
+          + JsonMessages.quote(dto.format()) + ", not \"" + WorkflowDto.FORMAT + "\"");
     }
     return new Workflow(toGraph(dto, source), dto.extra());
   }
@@ -102,13 +148,19 @@ public final class WorkflowCodec {
   }
 
   private void migrate(ObjectNode root, String source) throws WorkflowFormatException {
+    if (root.has("last_node_id") || root.has("last_link_id")) {
+      throw new WorkflowFormatException(source + " looks like a ComfyUI workflow, which Latent Studio "
+          + "cannot import yet. Rebuild the graph in the studio.");
+    }
     JsonNode v = root.get("version");
-    if (v == null || !v.canConvertToInt()) {
-      if (root.has("last_node_id") || root.has("last_link_id")) {
-        throw new WorkflowFormatException(source + " looks like a ComfyUI workflow, which Latent Studio "
-            + "cannot import yet. Rebuild the graph in the studio.");
-      }
+    if (v == null || v.isNull()) {
       throw new WorkflowFormatException(source + " is not a Latent Studio workflow: it has no \"version\" field");
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      String fix = v.isTextual() && v.textValue().strip().matches("\\d{1,9}")
+          ? "; write it as a number: \"version\": " + v.textValue().strip()
+          : "; it must be a whole number such as " + CURRENT_VERSION;
+      throw new WorkflowFormatException(source + ": its \"version\" is " + JsonMessages.describe(v) + fix);
     }
     int version = v.asInt();
     if (version > CURRENT_VERSION) {
@@ -146,8 +198,9 @@ public final class WorkflowCodec {
       } catch (IllegalArgumentException e) {
         throw new WorkflowFormatException(where + " ('" + n.id() + "'): " + e.getMessage());
       }
-      Node node = new Node(NodeId.of(n.id()), n.type(), n.title(), widgets(n.widgets()),
-          vec(n.pos(), Vec2.ZERO, where, "pos"), vec(n.size(), Node.DEFAULT_SIZE, where, "size"), mode);
+      String named = where + " ('" + n.id() + "')";
+      Node node = new Node(NodeId.of(n.id()), n.type(), n.title(), widgets(n.widgets(), named),
+          vec(n.pos(), Vec2.ZERO, named, "pos"), vec(n.size(), Node.DEFAULT_SIZE, named, "size"), mode);
       if (nodes.put(node.id(), node) != null) {
         throw new WorkflowFormatException(source + ": two nodes have the id '" + n.id() + "'; ids must be unique");
       }
@@ -172,6 +225,9 @@ public final class WorkflowCodec {
       if (b == null || b.length != 4) {
         throw new WorkflowFormatException(source + ", group #" + i + ": bounds must be [x, y, width, height]");
       }
+      for (double d : b) {
+        finite(d, source + ", group #" + i, "bounds");
+      }
       groups.add(new Group(g.title() == null ? "" : g.title(), g.color() == null ? "#3f5f8a" : g.color(),
           new Rect(b[0], b[1], b[2], b[3])));
     }
@@ -195,16 +251,46 @@ public final class WorkflowCodec {
     return new WorkflowDto(WorkflowDto.FORMAT, CURRENT_VERSION, nodes, links, groups, workflow.extra());
   }
 
-  private static Map<String, Object> widgets(Map<String, Object> raw) {
+  /**
+   * Widget values are text, whole numbers (kept as Long), other numbers (Double) or true/false. Anything else is
+   * a mistake in the file, reported here; whether the value fits its input is the validator's business.
+   */
+  private static Map<String, Object> widgets(Map<String, Object> raw, String where) throws WorkflowFormatException {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (raw != null) {
-      raw.forEach((k, v) -> {
-        if (v != null) {
-          out.put(k, v instanceof Integer n ? Long.valueOf(n) : v);
-        }
+    if (raw == null) {
+      return out;
+    }
+    for (var e : raw.entrySet()) {
+      String field = where + ", widget '" + e.getKey() + "'";
+      Object v = e.getValue();
+      if (v == null) {
+        continue;
+      }
+      out.put(e.getKey(), switch (v) {
+        case String text -> text;
+        case Boolean b -> b;
+        case Integer n -> Long.valueOf(n);
+        case Long n -> n;
+        case BigInteger n -> throw new WorkflowFormatException(field + ": the number " + n + " is too large; "
+            + "whole numbers go from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+        case Double d -> finite(d, where, "widget '" + e.getKey() + "'");
+        case Map<?, ?> m -> throw new WorkflowFormatException(field + ": expected a value (text, a number or "
+            + "true/false), found an object");
+        case List<?> l -> throw new WorkflowFormatException(field + ": expected a value (text, a number or "
+            + "true/false), found a list");
+        default -> throw new WorkflowFormatException(field + ": expected text, a number or true/false");
       });
     }
     return out;
+  }
+
+  /** JSON has no infinity, but a number such as 1e999 overflows to it. */
+  private static double finite(double d, String where, String field) throws WorkflowFormatException {
+    if (!Double.isFinite(d)) {
+      throw new WorkflowFormatException(where + ", " + field + ": the number is too large (beyond "
+          + Double.MAX_VALUE + ")");
+    }
+    return d;
   }
 
   private static Vec2 vec(double[] xy, Vec2 fallback, String where, String field) throws WorkflowFormatException {
@@ -214,7 +300,7 @@ public final class WorkflowCodec {
     if (xy.length != 2) {
       throw new WorkflowFormatException(where + ": '" + field + "' must be [x, y]");
     }
-    return new Vec2(xy[0], xy[1]);
+    return new Vec2(finite(xy[0], where, field), finite(xy[1], where, field));
   }
 
   private static PortRef portRef(String text, String source, int index, String end) throws WorkflowFormatException {
@@ -230,9 +316,18 @@ public final class WorkflowCodec {
     return list == null ? List.of() : list;
   }
 
-  private static String where(JsonProcessingException e) {
-    JsonLocation loc = e.getLocation();
-    return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+  private static ObjectMapper strictMapper() {
+    ObjectMapper m = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    // "size": [320, "0"] and "title": 5 are mistakes to report, not values to convert
+    m.coercionConfigDefaults().setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return m;
   }
 
   private static DefaultPrettyPrinter prettyPrinter() {

@@ -177,15 +177,16 @@ final class FileActions {
    * @param ask whether to ask about unsaved changes first (not when the caller already has)
    */
   void openPath(Path p, boolean ask) {
-    if (ask && !confirmDiscard()) {
-      return;
-    }
     WorkflowFiles.Opened opened;
     try {
       opened = importer.read(p);
     } catch (WorkflowFormatException e) {
+      // read before asking about unsaved changes: a file that cannot open never puts the document at stake
       dialogs.error("Cannot open " + p.getFileName(), e.getMessage());
       status.accept("Cannot open " + p.getFileName());
+      return;
+    }
+    if (ask && !confirmDiscard()) {
       return;
     }
     Workflow wf = opened.workflow();

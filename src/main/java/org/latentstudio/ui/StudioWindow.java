@@ -257,6 +257,9 @@ public final class StudioWindow {
 
   /** Queues the graph as it is now, then moves seeds on as their after-run controls say. */
   public RunEntry run() {
+    // a run is where a crash is likeliest (a model runs out of memory, a driver fails): write the recovery copy
+    // now rather than at the next tick of the autosave timer
+    files.autosave().now();
     return runActions.run();
   }
 

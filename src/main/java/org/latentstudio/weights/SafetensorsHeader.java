@@ -82,8 +82,12 @@ public final class SafetensorsHeader {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new FormatException("the header is not valid JSON (" + e.getOriginalMessage() + "); the file is "
-          + "damaged: download or export it again");
+      String why = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+          ? "more follows its closing brace"
+          : String.valueOf(e.getOriginalMessage()).replaceAll(":?\\s*enable\\s+`[^`]*`\\s+to allow", "")
+              .replaceAll("\\s*\\([^()]*`[^()]*\\)", ""); // no Java names or parser switches
+      throw new FormatException("the header is not valid JSON (" + why + "); the file is damaged: download or "
+          + "export it again");
     } catch (IOException e) {
       throw new FormatException("the header cannot be read as UTF-8 JSON (" + e.getMessage() + ")");
     }

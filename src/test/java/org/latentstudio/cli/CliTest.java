@@ -114,6 +114,68 @@ class CliTest {
     }
   }
 
+  /** The same verdict from both commands, the exit code and the message (issue 14: validate said ok to these). */
+  @Test
+  void validateAndRunAgree() throws Exception {
+    String math = Files.readString(Path.of(workflow("math.json")));
+    String v1Bypassed = """
+        {"version": 1,
+         "nodes": [{"id": "a", "type": "PrimitiveInt", "mode": 4, "widgets": {"value": 7}},
+                   {"id": "show", "type": "ShowValue", "mode": 0}],
+         "links": [["a", "INT", "show", "value"]]}
+        """;
+    String[][] cases = {
+        {math.replace("\"ShowValue\"", "\"IntMath\"").replace("\"show.value\"", "\"show.a\""),
+            "the workflow has no active output node"},
+        {"{\"version\": 2, \"nodes\": [], \"links\": []}", "the workflow has no active output node"},
+        {v1Bypassed, "node 'show' (ShowValue), input 'value': comes from node 'a', which is bypassed but has no "
+            + "linked INT input to pass through"},
+        {math.replace("\"value\": 6", "\"valeu\": 6"),
+            "node 'width' (PrimitiveInt), widget 'valeu': PrimitiveInt has no input 'valeu'; did you mean 'value'?"},
+    };
+    for (String[] c : cases) {
+      Path file = dir.resolve("case.json");
+      Files.writeString(file, c[0]);
+      for (String command : new String[] {"validate", "run"}) {
+        Result r = command.equals("run") ? cli(command, file.toString(), "--output", dir.resolve("out").toString())
+            : cli(command, file.toString());
+        assertEquals(2, r.exit(), () -> command + ": " + r.all());
+        assertTrue(r.err().contains(c[1]), () -> command + ": " + r.err());
+        assertNoStackTrace(r);
+      }
+    }
+  }
+
+  @Test
+  void problemsInNodesTheRunDoesNotNeedAreWarningsInBothCommands() throws Exception {
+    String math = Files.readString(Path.of(workflow("math.json")));
+    Path file = dir.resolve("stray.json");
+    Files.writeString(file, math.replace("\"nodes\": [ {", "\"nodes\": [ {\"id\": \"stray\", \"type\": "
+        + "\"IntMath\", \"widgets\": {\"operation\": \"cube\"}}, {"));
+    Result run = cli("run", file.toString());
+    assertEquals(0, run.exit(), run::all);
+    Result validate = cli("validate", file.toString());
+    assertEquals(0, validate.exit(), validate::all);
+    assertTrue(validate.err().contains("warning: node 'stray' (IntMath), input 'operation': value 'cube' is not one"),
+        validate.err());
+  }
+
+  @Test
+  void anEmptyOutputFolderIsRefusedNotTakenAsTheWorkingFolder() {
+    for (String command : new String[] {"run", "bench"}) {
+      Result r = cli(command, workflow("math.json"), "-o", "");
+      assertEquals(2, r.exit(), () -> command + ": " + r.all());
+      assertTrue(r.err().contains("--output is empty; name a folder"), r.err());
+    }
+  }
+
+  @Test
+  void validateTakesTheSameSetsAsRun() {
+    Result r = cli("validate", workflow("math.json"), "--set", "area.operation=cube");
+    assertEquals(2, r.exit(), r::all);
+    assertTrue(r.err().contains("value 'cube' is not one of"), r.err());
+  }
+
   @Test
   void validateAcceptsAGoodFile() {
     Result r = cli("validate", workflow("math.json"));

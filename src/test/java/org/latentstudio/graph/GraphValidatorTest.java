@@ -38,6 +38,24 @@ class GraphValidatorTest {
   }
 
   @Test
+  void aMisspelledWidgetIsAProblemWithDidYouMean() {
+    Problem p = only(new GraphBuilder().node("a", "PrimitiveInt", "valeu", 2).build());
+    assertEquals(Problem.Kind.NO_SUCH_PORT, p.kind());
+    assertEquals("widget 'valeu'", p.port());
+    assertTrue(p.describe().contains("PrimitiveInt has no input 'valeu'; did you mean 'value'?"), p.describe());
+  }
+
+  @Test
+  void anAfterRunChoiceIsAKnownWidgetButOnlyBesideAWholeNumber() {
+    Graph seeded = new GraphBuilder().node("s", "KSampler", "seed.after_run", "fixed").build();
+    assertTrue(validator.validate(seeded).stream().noneMatch(p -> p.kind() == Problem.Kind.NO_SUCH_PORT),
+        () -> validator.validate(seeded).toString());
+    Graph notANumber = new GraphBuilder().node("s", "KSampler", "cfg.after_run", "fixed").build();
+    assertTrue(validator.validate(notANumber).stream().anyMatch(p -> p.kind() == Problem.Kind.NO_SUCH_PORT
+        && p.port().equals("widget 'cfg.after_run'")), () -> validator.validate(notANumber).toString());
+  }
+
+  @Test
   void missingRequiredInputNamesThePortAndItsType() {
     Problem p = only(new GraphBuilder().node("show", "ShowValue").build());
     assertEquals(Problem.Kind.MISSING_INPUT, p.kind());

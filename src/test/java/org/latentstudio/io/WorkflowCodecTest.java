@@ -81,7 +81,7 @@ class WorkflowCodecTest {
   void corruptTruncatedAndForeignFilesGiveClearMessages() throws IOException {
     String good = codec.write(Workflow.of(sample()));
     assertMessage(good.substring(0, good.length() / 2), "ends too early", "truncated");
-    assertMessage("{\"version\": 2, \"nodes\": [ }", "is not valid JSON (line 1", "corrupt");
+    assertMessage("{\"version\": 2, \"nodes\": [ }", "is not valid JSON (line 1", "restore it from a backup");
     assertMessage("", "is empty");
     assertMessage("[1, 2]", "expected a JSON object");
     assertMessage("{\"version\": 99, \"nodes\": []}", "newer Latent Studio (file version 99", "Update");
@@ -95,7 +95,7 @@ class WorkflowCodecTest {
     assertMessage("{\"version\": 2, \"nodes\": [{\"id\": \"a\", \"type\": \"T\", \"mode\": \"sleepy\"}]}",
         "unknown node mode 'sleepy'");
     assertMessage("{\"version\": 2, \"nodes\": [{\"id\": \"a\", \"type\": \"T\", \"pos\": \"left\"}]}",
-        "malformed field");
+        "node #1 ('a'), field 'pos': expected [x, y], found the text \"left\"");
   }
 
   private void assertMessage(String json, String... fragments) throws IOException {

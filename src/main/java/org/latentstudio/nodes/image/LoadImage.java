@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
+import org.latentstudio.exec.Display;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
 import org.latentstudio.exec.NodeException;
@@ -24,7 +24,8 @@ import org.latentstudio.tensor.Tensor;
 
 /**
  * Reads a picture (PNG, JPEG, BMP, GIF). Its alpha channel becomes the MASK, transparent = 1 = the area to
- * repaint, as in ComfyUI; a picture without alpha gives an empty mask.
+ * repaint, as in ComfyUI; a picture without alpha gives an empty mask. Pictures above 1024×1024 are scaled
+ * down to fit, and the node says so ({@link PictureReader}).
  */
 public final class LoadImage implements NodeType {
   static final InPort<String> IMAGE = InPort.text("image", "").file("image");
@@ -40,17 +41,11 @@ public final class LoadImage implements NodeType {
     Path file = ctx.service(InputPaths.class).resolve(name).orElseThrow(() -> new NodeException(
         "image file '" + name + "' does not exist (looked in " + ctx.service(InputPaths.class).bases()
             + "); choose an existing picture"));
-    BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      throw new NodeException("cannot read image " + file + ": the file is damaged (" + e.getMessage() + ")", e);
-    }
-    if (img == null) {
-      throw new NodeException("cannot read image " + file + ": it is not a PNG, JPEG, BMP or GIF picture");
-    }
+    PictureReader.Picture picture = PictureReader.read(file, ctx);
+    BufferedImage img = picture.image();
     RgbImage rgb = RgbImage.fromBufferedImage(img);
-    return Outputs.of(Ports.IMAGE, ImageBatch.fromRgb(rgb)).and(Ports.MASK, alphaMask(img));
+    Outputs out = Outputs.of(Ports.IMAGE, ImageBatch.fromRgb(rgb)).and(Ports.MASK, alphaMask(img));
+    return picture.note().isEmpty() ? out : out.withDisplay(Display.text(picture.note()));
   }
 
   private static Mask alphaMask(BufferedImage img) {

@@ -29,7 +29,7 @@ import org.latentstudio.nodes.Ports;
  * another, even when two studios save into the same folder at once.
  */
 public final class SaveImage implements NodeType {
-  public static final String WORKFLOW_CHUNK = "latentstudio";
+  public static final String WORKFLOW_CHUNK = PngText.WORKFLOW_KEY;
   static final InPort<String> PREFIX = InPort.text("filename_prefix", "latentstudio")
       .tooltip("file names start with this; may include a subfolder, e.g. portraits/cat");
 
@@ -42,13 +42,8 @@ public final class SaveImage implements NodeType {
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
     ImageBatch images = in.get(Ports.IMAGES_IN);
-    Path out = ctx.settings().outputDir().toAbsolutePath().normalize();
     String prefix = in.get(PREFIX).isBlank() ? "latentstudio" : in.get(PREFIX);
-    Path target = out.resolve(prefix).normalize();
-    if (!target.startsWith(out) || prefix.endsWith("/")) {
-      throw new NodeException("filename_prefix '" + prefix + "' points outside the output folder " + out
-          + "; use a plain name or a subfolder such as renders/cat");
-    }
+    OutputFolder folder = OutputFolder.resolve(ctx.settings().outputDir(), prefix);
     Map<String, String> text = new LinkedHashMap<>();
     if (!ctx.workflowJson().isEmpty()) {
       text.put(WORKFLOW_CHUNK, latin1Json(ctx.workflowJson()));
@@ -57,13 +52,11 @@ public final class SaveImage implements NodeType {
     List<RgbImage> pictures = images.toRgbList();
     List<Path> saved = new ArrayList<>();
     try {
-      Files.createDirectories(target.getParent());
       for (RgbImage picture : pictures) {
-        saved.add(saveNumbered(ctx.service(FileNumbers.class), target.getParent(), target.getFileName().toString(),
-            picture, text));
+        saved.add(saveNumbered(ctx.service(FileNumbers.class), folder.dir(), folder.stem(), picture, text));
       }
     } catch (IOException e) {
-      throw new NodeException("cannot save into " + target.getParent() + ": " + e.getMessage()
+      throw new NodeException("cannot save into " + folder.dir() + ": " + e.getMessage()
           + "; choose an output folder you can write to", e);
     }
     return Outputs.none().withDisplay(Display.images(pictures, saved));

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.Node;
+import org.latentstudio.graph.WidgetValues;
 
 /**
  * What a seed widget does after each run, stored on the node as the widget {@code "<input>.after_run"}: fixed,
@@ -16,7 +17,7 @@ public enum SeedControl {
   INCREMENT("increment", "Increment after each run", "+1"),
   DECREMENT("decrement", "Decrement after each run", "-1");
 
-  public static final String SUFFIX = ".after_run";
+  public static final String SUFFIX = WidgetValues.AFTER_RUN_SUFFIX;
 
   private final String fileName;
   private final String label;
