@@ -182,7 +182,10 @@ def build_c(clip_tokenizer: str) -> Model:
     return Model("c", "SD1.5's config except the sizes the tensors show: 4 UNet levels (32 x4), CrossAttnDown x3 + "
                  "Down, 1 layer per block, 8 heads, 32 norm groups; text width 24, 2 layers, 12 heads, quick_gelu, the "
                  "real 49408-token CLIP vocabulary; VAE 4 levels (x8), 32 groups, scaling_factor 0.18215",
-                 2103, text, unet, vae, vocab, merges, "clip", sd15_defaults=True, latent_hw=(8, 16))
+                 2103, text, unet, vae, vocab, merges, "clip", sd15_defaults=True,
+                 # 16x16 latents: at 8x16 the lowest level is 1x2 and GroupNorm with one channel per group normalises
+                 # two values, where float32 itself (torch against float64) drifts by up to 1e-4 of the output
+                 latent_hw=(16, 16))
 
 
 @torch.no_grad()
@@ -419,7 +422,7 @@ CASES = [
     ("b", "single_fp16", "dpmpp_2m", 12, 8, 8, "a bright orange sun over the sea", None, None),
     ("b", "single_fp16", "euler", 12, 8, 12, "a blue square on a white background", None, 0.7),
     ("c", "single_fp16", "euler", 16, 8, 8, "a photograph of an astronaut riding a horse", None, None),
-    ("c", "single_fp16", "dpmpp_2m", 12, 8, 16, "a watercolor of a lighthouse at dusk",
+    ("c", "single_fp16", "dpmpp_2m", 12, 16, 16, "a watercolor of a lighthouse at dusk",
      "blurry, low quality", None),
     ("c", "single_fp16", "euler", 12, 8, 8, "an oil painting of a red barn", None, 0.6),
 ]

@@ -84,9 +84,9 @@ public final class SaveImage implements NodeType {
   }
 
   /** Writes a temp file, then links it under the next free number; a link never replaces an existing file. */
-  static Path saveNumbered(FileNumbers numbers, Path dir, String stem, RgbImage picture, Map<String, String> text)
+  public static Path saveNumbered(FileNumbers numbers, Path dir, String stem, RgbImage picture, Map<String, String> text)
       throws IOException {
-    Path tmp = Files.createTempFile(dir, "." + stem, ".png.tmp");
+    Path tmp = createTemp(dir, stem);
     try {
       try (OutputStream os = Files.newOutputStream(tmp)) {
         PngText.write(picture, text, os);
@@ -111,4 +111,15 @@ public final class SaveImage implements NodeType {
     }
   }
 
+  /**
+   * The temporary file a picture is written to before it gets its name. createTempFile alone makes it private
+   * (0600), and the hard link keeps that mode: a saved picture gets the usual rw-r--r-- (less the umask) instead.
+   */
+  private static Path createTemp(Path dir, String stem) throws IOException {
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempFile(dir, "." + stem, ".png.tmp", java.nio.file.attribute.PosixFilePermissions
+          .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+    }
+    return Files.createTempFile(dir, "." + stem, ".png.tmp");
+  }
 }
