@@ -33,20 +33,27 @@ public final class VaeGraph {
 
   public static CompiledGraph decoder(VaeConfig c, WeightSet weights, Path folder, CompileOptions o, String origin)
       throws CheckpointException {
-    OnnxGraph g = new OnnxGraph("vae_decoder");
-    WeightBinder w = new WeightBinder(g, weights, folder, o.computeType(), "VAE decoder");
-    new VaeGraph(c, g, new Layers(g, w)).writeDecoder(o.computeType());
-    w.check(origin, List.of("decoder.", "post_quant_conv."), Set.of());
-    return new CompiledGraph("VAE decoder", g.model(Compiler.VERSION).toByteArray(), folder);
+    return build("VAE decoder", c, weights, folder, o, origin, List.of("decoder.", "post_quant_conv."), true);
   }
 
   public static CompiledGraph encoder(VaeConfig c, WeightSet weights, Path folder, CompileOptions o, String origin)
       throws CheckpointException {
-    OnnxGraph g = new OnnxGraph("vae_encoder");
-    WeightBinder w = new WeightBinder(g, weights, folder, o.computeType(), "VAE encoder");
-    new VaeGraph(c, g, new Layers(g, w)).writeEncoder(o.computeType());
-    w.check(origin, List.of("encoder.", "quant_conv."), Set.of());
-    return new CompiledGraph("VAE encoder", g.model(Compiler.VERSION).toByteArray(), folder);
+    return build("VAE encoder", c, weights, folder, o, origin, List.of("encoder.", "quant_conv."), false);
+  }
+
+  /** @param used the weight name prefixes this half reads: its weights must all be used */
+  private static CompiledGraph build(String role, VaeConfig c, WeightSet weights, Path folder, CompileOptions o,
+      String origin, List<String> used, boolean decoder) throws CheckpointException {
+    OnnxGraph g = new OnnxGraph(decoder ? "vae_decoder" : "vae_encoder");
+    WeightBinder w = new WeightBinder(g, weights, folder, o.computeType(), role);
+    VaeGraph vae = new VaeGraph(c, g, new Layers(g, w));
+    if (decoder) {
+      vae.writeDecoder(o.computeType());
+    } else {
+      vae.writeEncoder(o.computeType());
+    }
+    w.check(origin, used, Set.of());
+    return new CompiledGraph(role, g.model(Compiler.VERSION).toByteArray(), folder);
   }
 
   private void writeDecoder(int type) {

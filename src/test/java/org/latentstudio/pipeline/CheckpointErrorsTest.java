@@ -6,23 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.app.AppContext;
-import org.latentstudio.cli.Overrides;
-import org.latentstudio.exec.CancellationToken;
-import org.latentstudio.exec.ExecutionListener;
-import org.latentstudio.exec.RunRequest;
 import org.latentstudio.exec.RunResult;
-import org.latentstudio.exec.RunSettings;
-import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.testing.SafetensorsWriter;
 import org.latentstudio.testing.TestModels;
+import org.latentstudio.testing.WorkflowRuns;
 import org.latentstudio.weights.SafetensorsFile;
 import org.latentstudio.weights.StoredTensor;
 
@@ -47,10 +40,7 @@ class CheckpointErrorsTest {
   }
 
   private String failure(Path checkpoint) throws Exception {
-    List<String> sets = new ArrayList<>(List.of("checkpoint.path=" + checkpoint));
-    var g = Overrides.apply(new WorkflowCodec().read(Path.of("graphs", "txt2img.json")).graph(), app.registry(), sets);
-    RunResult r = app.executor().run(new RunRequest(g, Set.of(), new RunSettings(tmp, 0), "{}"),
-        ExecutionListener.NONE, new CancellationToken());
+    RunResult r = WorkflowRuns.run(app, tmp, "txt2img.json", List.of("checkpoint.path=" + checkpoint));
     assertFalse(r.succeeded(), "must not run");
     assertTrue(r.failureMessage().contains("checkpoint"), r.failureMessage());
     return r.failureMessage();

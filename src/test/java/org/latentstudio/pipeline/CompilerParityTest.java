@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -20,16 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.latentstudio.app.AppContext;
-import org.latentstudio.cli.Overrides;
-import org.latentstudio.exec.CancellationToken;
-import org.latentstudio.exec.ExecutionListener;
-import org.latentstudio.exec.RunRequest;
 import org.latentstudio.exec.RunResult;
-import org.latentstudio.exec.RunSettings;
-import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.image.RgbImage;
-import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.SdModel;
@@ -41,6 +33,7 @@ import org.latentstudio.runtime.VaeEncoder;
 import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.Npy;
 import org.latentstudio.testing.TestModels;
+import org.latentstudio.testing.WorkflowRuns;
 
 /**
  * The compiler against diffusers 0.30.3 on four tiny SD1.x models of different shapes (src/test/resources/compiler,
@@ -196,10 +189,7 @@ class CompilerParityTest {
       sets.add("latent.width=" + shape.get(3).asInt() * 8);
       sets.add("latent.height=" + shape.get(2).asInt() * 8);
     }
-    Graph graph = Overrides.apply(new WorkflowCodec().read(Path.of("graphs", img2img ? "img2img.json"
-        : "txt2img.json")).graph(), app.registry(), sets);
-    RunResult r = app.executor().run(new RunRequest(graph, Set.of(), new RunSettings(tmp, 0), ""),
-        ExecutionListener.NONE, new CancellationToken());
+    RunResult r = WorkflowRuns.run(app, tmp, img2img ? "img2img.json" : "txt2img.json", sets);
     assertTrue(r.succeeded(), r::failureMessage);
 
     Tensor latents = ((Latent) r.outputs().get(NodeId.of("sampler")).get("LATENT")).samples();

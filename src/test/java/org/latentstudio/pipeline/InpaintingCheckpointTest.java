@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.app.AppContext;
-import org.latentstudio.cli.Overrides;
-import org.latentstudio.exec.CancellationToken;
-import org.latentstudio.exec.ExecutionListener;
-import org.latentstudio.exec.RunRequest;
 import org.latentstudio.exec.RunResult;
-import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.NodeId;
-import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.testing.TestModels;
+import org.latentstudio.testing.WorkflowRuns;
 
 /**
  * A 9-channel inpainting checkpoint (model d of the compiler set: a single bf16 file with its config folder) runs
@@ -48,9 +42,7 @@ class InpaintingCheckpointTest {
     List<String> all = new java.util.ArrayList<>(List.of("checkpoint.path=" + SET.resolve("d/d-bf16.safetensors"),
         "checkpoint.config=" + SET.resolve("d/config"), "sampler.steps=6"));
     all.addAll(List.of(sets));
-    var g = Overrides.apply(new WorkflowCodec().read(Path.of("graphs", workflow)).graph(), app.registry(), all);
-    return app.executor().run(new RunRequest(g, Set.of(), new RunSettings(out, 0), "{}"), ExecutionListener.NONE,
-        new CancellationToken());
+    return WorkflowRuns.run(app, out, workflow, all);
   }
 
   @Test
