@@ -48,7 +48,7 @@ public final class CompiledCheckpoint {
 
   private static ModelSource source(GraphCache cache, SdCheckpoint.Part<?> part, String role, String options,
       Build build) {
-    String identity = "compiler " + Compiler.VERSION + "|" + role + "|" + options + "|" + part.config() + "|"
+    String identity = "compiler " + Compiler.fingerprint() + "|" + role + "|" + options + "|" + part.config() + "|"
         + fingerprint(part.weights());
     long bytes = 4 * part.weights().byName().values().stream().mapToLong(StoredTensor::elements).sum();
     return new ModelSource.Compiled(identity, part.origin(), bytes,
