@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     app.startRuntimeEarly();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    if (output.toString().isBlank()) {
+    if (output != null && output.toString().isBlank()) {
       err.println("error: --output is empty; name a folder, for example --output out");
       return LatentStudioCommand.BAD_INPUT;
     }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code latentstudio tokenize (--checkpoint DIR | --tokenizer DIR) PROMPT}: the prompt's CLIP token ids, BOS
+ * {@code latentstudio tokenize (--checkpoint PATH | --tokenizer DIR) PROMPT}: the prompt's CLIP token ids, BOS
  * and EOS included, without padding or chunking (what Hugging Face's {@code CLIPTokenizer(prompt).input_ids}
  * gives), then their count. The prompt is read as plain text: emphasis brackets are tokens like any other.
  */
@@ -30,9 +30,9 @@ final class TokenizeCommand implements Callable<Integer> {
   Source source;
 
   static final class Source {
-    @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
-        description = "A checkpoint folder, or the name of one in the models directories; its tokenizer/ "
-            + "folder is read.")
+    @Option(names = "--checkpoint", paramLabel = "PATH", required = true,
+        description = "A checkpoint file or folder, or the name of one in the models directories; a folder's "
+            + "tokenizer/ is read, a single file uses the bundled CLIP vocabulary as its loader does.")
     String checkpoint;
 
     @Option(names = "--tokenizer", paramLabel = "DIR", required = true,
@@ -58,7 +58,8 @@ final class TokenizeCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     ClipTokenizer tokenizer;
     try {
-      tokenizer = ClipTokenizer.load(tokenizerDir());
+      Path dir = tokenizerDir();
+      tokenizer = dir == null ? ClipTokenizer.bundled() : ClipTokenizer.load(dir);
     } catch (TokenizerFormatException e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
@@ -74,6 +75,7 @@ final class TokenizeCommand implements Callable<Integer> {
     return LatentStudioCommand.OK;
   }
 
+  /** The tokenizer folder to read, or null for the bundled CLIP vocabulary (single-file checkpoints). */
   private Path tokenizerDir() throws TokenizerFormatException {
     if (source.tokenizer != null) {
       return source.tokenizer;
@@ -84,8 +86,11 @@ final class TokenizeCommand implements Callable<Integer> {
     } catch (ModelException e) {
       throw new TokenizerFormatException(e.getMessage(), e);
     }
+    if (Files.isRegularFile(checkpoint)) {
+      return null;
+    }
     if (!Files.isDirectory(checkpoint)) {
-      throw new TokenizerFormatException("checkpoint folder " + checkpoint + " does not exist; check the path");
+      throw new TokenizerFormatException("checkpoint " + checkpoint + " does not exist; check the path");
     }
     Path dir = checkpoint.resolve(TOKENIZER_FOLDER);
     if (!Files.isDirectory(dir)) {

@@ -73,7 +73,7 @@ class TokenizeCommandTest {
     assertEquals(LatentStudioCommand.BAD_INPUT, run("tokenize", "--tokenizer", nowhere.toString(), "a cat"));
     assertTrue(err.toString().startsWith("error: tokenizer folder " + nowhere + " does not exist"), err.toString());
     assertEquals(LatentStudioCommand.BAD_INPUT, run("tokenize", "--checkpoint", nowhere.toString(), "a cat"));
-    assertTrue(err.toString().contains("error: checkpoint folder " + nowhere + " does not exist"), err.toString());
+    assertTrue(err.toString().contains("error: checkpoint " + nowhere + " does not exist"), err.toString());
   }
 
   @Test
@@ -86,7 +86,18 @@ class TokenizeCommandTest {
   @Test
   void needsExactlyOneSource() {
     assertEquals(LatentStudioCommand.BAD_INPUT, run("tokenize", "a cat"));
-    assertTrue(err.toString().contains("--checkpoint=DIR") && err.toString().contains("--tokenizer=DIR"),
+    assertTrue(err.toString().contains("--checkpoint=PATH") && err.toString().contains("--tokenizer=DIR"),
         err.toString());
+  }
+
+  /** A single-file checkpoint carries no tokenizer: its loader uses OpenAI CLIP's vocabulary, and so does this. */
+  @Test
+  void aSingleFileCheckpointUsesTheBundledClipVocabulary() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TokenizeCommandTest.class.getResource("/org/latentstudio/text/clip/vocab.json") != null,
+        "this build has no bundled CLIP vocabulary (../shared/clip-tokenizer was absent at build time)");
+    Path file = java.nio.file.Files.writeString(tmp.resolve("model.safetensors"), "");
+    assertEquals(LatentStudioCommand.OK, run("tokenize", "--checkpoint", file.toString(), "a photo of a cat"));
+    assertEquals("49406 320 1125 539 320 2368 49407\n7\n", out.toString().replace("\r\n", "\n"));
   }
 }
