@@ -97,7 +97,8 @@ public record ControlNetConfig(UNetConfig unet, int conditioningChannels, int[] 
           + shape(base) + ": it was made for another base model. Use a ControlNet trained for this checkpoint's "
           + "family (an SD1.x ControlNet for an SD1.x checkpoint)");
     }
-    if (u.inChannels() != base.inChannels()) {
+    // an inpainting UNet takes 9 channels; ControlNets for it see the 4 latent channels (as in ComfyUI)
+    if (u.inChannels() != base.inChannels() && u.inChannels() != base.outChannels()) {
       throw new CheckpointException(name + " takes " + u.inChannels() + "-channel latents but " + baseName
           + "'s UNet takes " + base.inChannels() + " (an inpainting UNet?); use a ControlNet made for this UNet");
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.checkpoint.ControlNetConfig;
+import org.latentstudio.checkpoint.UNetConfig;
 import org.latentstudio.compiler.OnnxGraph.Attr;
 import org.latentstudio.weights.WeightSet;
 
@@ -58,6 +59,28 @@ public final class ControlNetGraph {
     g.output(residual(c, g, l, mid, scale), UNetVariant.MID_RESIDUAL, type, "batch", ch, "height_mid", "width_mid");
     w.check(origin, List.of(""), Set.of());
     return new CompiledGraph("ControlNet", g.model(Compiler.VERSION).toByteArray(), folder);
+  }
+
+  /**
+   * The shapes of the residuals for a latent of [batch, *, h, w] (down residuals, then the mid one): what a
+   * ControlNet gives and a residual UNet variant takes.
+   */
+  public static int[][] residualShapes(UNetConfig c, int batch, int h, int w) {
+    java.util.List<int[]> out = new ArrayList<>();
+    out.add(new int[] {batch, c.blockOutChannels()[0], h, w});
+    for (int i = 0; i < c.levels(); i++) {
+      for (int j = 0; j < c.layersPerBlock()[i]; j++) {
+        out.add(new int[] {batch, c.blockOutChannels()[i], h, w});
+      }
+      if (i < c.levels() - 1) {
+        // a 3×3 conv of stride 2 and padding 1
+        h = (h - 1) / 2 + 1;
+        w = (w - 1) / 2 + 1;
+        out.add(new int[] {batch, c.blockOutChannels()[i], h, w});
+      }
+    }
+    out.add(new int[] {batch, c.blockOutChannels()[c.levels() - 1], h, w});
+    return out.toArray(int[][]::new);
   }
 
   /** diffusers' ControlNetConditioningEmbedding: conv, SiLU, then (conv, SiLU, stride-2 conv, SiLU) per step, conv. */

@@ -63,16 +63,18 @@ public final class UNetGraph {
   public static CompiledGraph build(UNetConfig c, WeightSet weights, Path folder, CompileOptions o, String origin,
       UNetVariant variant) throws CheckpointException {
     OnnxGraph g = new OnnxGraph("unet");
-    WeightSet all = weights;
-    Path root = folder;
-    if (variant.ipAdapter() != null) {
-      all = weights.plus(variant.ipAdapter().weights());
-      root = WeightBinder.commonFolder(folder, variant.ipAdapter().folder());
-    }
+    WeightSet all = variant.ipAdapter() == null ? weights : weights.plus(variant.ipAdapter().weights());
+    Path root = weightsFolder(folder, variant);
     WeightBinder w = new WeightBinder(g, all, root, o.computeType(), "UNet");
     new UNetGraph(c, g, new Layers(g, w), o).write(o.computeType(), variant);
     w.check(origin, List.of(""), Set.of());
     return new CompiledGraph("UNet", g.model(Compiler.VERSION).toByteArray(), root);
+  }
+
+  /** The folder a variant's external weights are named relative to: the UNet's, or one holding the adapter too. */
+  public static Path weightsFolder(Path unetFolder, UNetVariant variant) {
+    return variant.ipAdapter() == null ? unetFolder
+        : WeightBinder.commonFolder(unetFolder, variant.ipAdapter().folder());
   }
 
   /** The timestep embedding and text context, shared by the UNet and the ControlNet. */
