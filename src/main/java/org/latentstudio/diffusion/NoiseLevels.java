@@ -13,7 +13,7 @@ public final class NoiseLevels {
 
   private final float[] logSigmas;
 
-  private NoiseLevels(float[] alphasCumprod) {
+  private NoiseLevels(double[] alphasCumprod) {
     logSigmas = new float[alphasCumprod.length];
     for (int i = 0; i < alphasCumprod.length; i++) {
       double a = alphasCumprod[i];
@@ -21,10 +21,34 @@ public final class NoiseLevels {
     }
   }
 
-  /** The model's training schedule, from its scheduler config (SD1.5's scaled_linear 0.00085–0.012 by default). */
+  /**
+   * The model's training schedule, from its scheduler config (SD1.5's scaled_linear 0.00085–0.012 by default). Like
+   * ComfyUI's make_beta_schedule, linear and scaled_linear betas are computed in float64; other schedules come from
+   * the samplers' float32 tables.
+   */
   public static NoiseLevels of(SchedulerConfig cfg) {
-    SchedulerConfig c = cfg.has("beta_schedule") ? cfg : cfg.with("beta_schedule", "scaled_linear");
-    return new NoiseLevels(BetaSchedules.alphasCumprod(c, 0.00085, 0.012, BetaSchedules.ZeroSnr.IGNORED));
+    String schedule = cfg.string("beta_schedule", "scaled_linear");
+    int n = cfg.integer("num_train_timesteps", 1000);
+    if (!cfg.has("trained_betas") && (schedule.equals("scaled_linear") || schedule.equals("linear"))) {
+      double start = cfg.real("beta_start", 0.00085);
+      double end = cfg.real("beta_end", 0.012);
+      boolean scaled = schedule.equals("scaled_linear");
+      double[] ac = new double[n];
+      double prod = 1;
+      for (int i = 0; i < n; i++) {
+        double b = scaled ? Math.sqrt(start) + (Math.sqrt(end) - Math.sqrt(start)) * i / (n - 1)
+            : start + (end - start) * i / (n - 1);
+        prod *= 1 - (scaled ? b * b : b);
+        ac[i] = prod;
+      }
+      return new NoiseLevels(ac);
+    }
+    float[] f = BetaSchedules.alphasCumprod(cfg, 0.00085, 0.012, BetaSchedules.ZeroSnr.IGNORED);
+    double[] ac = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      ac[i] = f[i];
+    }
+    return new NoiseLevels(ac);
   }
 
   /** σ at {@code timestep}, clamped to the schedule, log-linear between whole timesteps. */
