@@ -34,12 +34,20 @@ public final class OnnxModel implements AutoCloseable {
   private final Map<String, TensorInfo> inputs;
   private final Map<String, TensorInfo> outputs;
   private final RuntimeStats stats;
+  private final String statsName;
 
   OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats) throws OrtException {
+    this(env, session, file, stats, java.nio.file.Path.of(file).getFileName().toString());
+  }
+
+  /** @param statsName the name its run time is counted under ("UNet of model.safetensors") */
+  OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats, String statsName)
+      throws OrtException {
     this.env = env;
     this.session = session;
     this.file = file;
     this.stats = stats;
+    this.statsName = statsName;
     this.inputs = tensorInfos(session.getInputInfo());
     this.outputs = tensorInfos(session.getOutputInfo());
   }
@@ -113,7 +121,7 @@ public final class OnnxModel implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       try (OrtSession.Result result = session.run(tensors, Set.of(outputNames))) {
-        stats.addOnnxNanos(System.nanoTime() - t0);
+        stats.addOnnxNanos(statsName, System.nanoTime() - t0);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : outputNames) {
           OnnxValue v = result.get(name).orElseThrow();
@@ -239,7 +247,7 @@ public final class OnnxModel implements AutoCloseable {
         inputSlots.forEach((k, v) -> in.put(k, v.tensor()));
         long t0 = System.nanoTime();
         session.run(in, out).close();
-        stats.addOnnxNanos(System.nanoTime() - t0);
+        stats.addOnnxNanos(statsName, System.nanoTime() - t0);
       } catch (OrtException e) {
         throw new ModelException("ONNX Runtime could not run " + file + ": " + e.getMessage(), e);
       }

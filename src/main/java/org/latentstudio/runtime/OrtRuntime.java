@@ -140,7 +140,8 @@ public final class OrtRuntime implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       OrtSession session = env.createSession(graph.onnx(), options);
-      return new OnnxModel(env, session, source.label(), stats);
+      return new OnnxModel(env, session, source.label(), stats, graph.role() + " "
+          + java.nio.file.Path.of(source.label()).getFileName());
     } catch (OrtException e) {
       throw new ModelException("cannot load the " + graph.role() + " compiled from " + source.label() + ": "
           + firstLine(e.getMessage()) + ". The weights file may have changed or be damaged; get it again.", e);
