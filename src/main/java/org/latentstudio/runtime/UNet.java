@@ -35,16 +35,14 @@ public final class UNet implements AutoCloseable {
     ipAdapter = m.inputNames().contains(UNetVariant.IP_TOKENS);
   }
 
-  /** Opens a variant of a compiled checkpoint's UNet (ControlNet residual inputs, IP-Adapter layers). */
-  public static UNet open(OrtRuntime runtime, ModelSource variant) throws ModelException {
-    return runtime.open(variant, UNet::new);
-  }
-
   public static UNet open(OrtRuntime runtime, SdModel model) throws ModelException {
     return open(runtime, model.unet());
   }
 
-  /** The UNet in {@code source}: a model's own, or another graph of the same inputs (benchmarks compare them). */
+  /**
+   * The UNet in {@code source}: a model's own, a variant of a compiled checkpoint's UNet (ControlNet residual
+   * inputs, IP-Adapter layers), or another graph of the same inputs (benchmarks compare them).
+   */
   public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
     return runtime.open(source, UNet::new);
   }
