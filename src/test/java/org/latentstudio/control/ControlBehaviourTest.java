@@ -105,6 +105,28 @@ class ControlBehaviourTest {
   }
 
   @Test
+  void aControlNetAndAnIpAdapterTogetherUseOneUNetWithBoth() {
+    GraphBuilder g = base(3).node("cn", "ControlNetLoader", "control_net_name", dir.resolve("controlnet-a").toString())
+        .node("img", "LoadImage", "image", dir.resolve("control_a.png").toString())
+        .node("apply", "ControlNetApplyAdvanced", "strength", 1.0)
+        .link("pos.CONDITIONING", "apply.positive").link("neg.CONDITIONING", "apply.negative")
+        .link("cn.CONTROL_NET", "apply.control_net").link("img.IMAGE", "apply.image")
+        .node("ipa", "IPAdapterModelLoader", "ipadapter_file", dir.resolve("ip-adapter.safetensors").toString())
+        .node("vision", "CLIPVisionLoader", "clip_name", dir.resolve("image_encoder").toString())
+        .node("ref", "LoadImage", "image", dir.resolve("ip_reference.png").toString())
+        .node("apply_ip", "IPAdapterAdvanced", "weight", 1.0)
+        .link("ckpt.MODEL", "apply_ip.model").link("ipa.IPADAPTER", "apply_ip.ipadapter")
+        .link("vision.CLIP_VISION", "apply_ip.clip_vision").link("ref.IMAGE", "apply_ip.image")
+        .link("apply_ip.MODEL", "sampler.model")
+        .link("apply.positive", "sampler.positive").link("apply.negative", "sampler.negative");
+    Tensor both = latents(fresh(g.build()));
+    Tensor control = controlled(1, 0, 1);
+    Tensor ip = latents(fresh(ControlGraphs.ipAdapter(base(3), dir.resolve("ip-adapter.safetensors"),
+        dir.resolve("image_encoder"), dir.resolve("ip_reference.png"), 1, "linear", 0, 1).build()));
+    assertTrue(both.maxAbsDiff(control) > 1e-2 && both.maxAbsDiff(ip) > 1e-2);
+  }
+
+  @Test
   void positiveOnlyControlDiffersFromBoth() {
     GraphBuilder g = base(3).node("cn", "ControlNetLoader", "control_net_name", dir.resolve("controlnet-a").toString())
         .node("img", "LoadImage", "image", dir.resolve("control_a.png").toString())
