@@ -37,9 +37,10 @@ public final class CompiledCheckpoint {
         () -> ClipTextGraph.build(c.textEncoder().config(), t.weights(), t.folder(), stop, options, t.origin()));
     ModelSource unet = source(cache, u, "UNet", opts,
         () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin()));
-    CompiledUNet.Variants variants = variant -> variant.isPlain() ? unet : component(cache, u.config(), u.weights(),
-        UNetGraph.weightsFolder(u.folder(), variant), u.origin(), "UNet " + variant.describe()
-        + (variant.ipAdapter() != null ? " " + fingerprint(variant.ipAdapter().weights()) : ""), opts,
+    // the variant is in the role; an IP-Adapter's file (its weights are in the graph) in the identity
+    CompiledUNet.Variants variants = variant -> variant.isPlain() ? unet : component(cache, u.config()
+        + (variant.ipAdapter() != null ? "|ip " + fingerprint(variant.ipAdapter().weights()) : ""), u.weights(),
+        UNetGraph.weightsFolder(u.folder(), variant), u.origin(), "UNet " + variant.describe(), opts,
         () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin(), variant));
     ModelSource decoder = source(cache, v, "VAE decoder", opts,
         () -> VaeGraph.decoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
