@@ -11,6 +11,7 @@ import org.latentstudio.compiler.CompileOptions;
 import org.latentstudio.compiler.CompiledGraph;
 import org.latentstudio.compiler.Compiler;
 import org.latentstudio.compiler.UNetGraph;
+import org.latentstudio.compiler.UNetVariant;
 import org.latentstudio.compiler.VaeGraph;
 import org.latentstudio.weights.StoredTensor;
 import org.latentstudio.weights.WeightSet;
@@ -38,10 +39,24 @@ public final class CompiledCheckpoint {
     ModelSource unet = source(cache, u, "UNet", opts,
         () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin()));
     // the variant is in the role; an IP-Adapter's file (its weights are in the graph) in the identity
-    CompiledUNet.Variants variants = variant -> variant.isPlain() ? unet : component(cache, u.config()
-        + (variant.ipAdapter() != null ? "|ip " + fingerprint(variant.ipAdapter().weights()) : ""), u.weights(),
-        UNetGraph.weightsFolder(u.folder(), variant), u.origin(), "UNet " + variant.describe(), opts,
-        () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin(), variant));
+    java.util.Map<String, ModelSource> made = new java.util.concurrent.ConcurrentHashMap<>();
+    made.put(unet.key(), unet);
+    CompiledUNet.Variants variants = new CompiledUNet.Variants() {
+      @Override
+      public ModelSource unet(UNetVariant variant) {
+        ModelSource s = variant.isPlain() ? unet : component(cache, u.config()
+            + (variant.ipAdapter() != null ? "|ip " + fingerprint(variant.ipAdapter().weights()) : ""), u.weights(),
+            UNetGraph.weightsFolder(u.folder(), variant), u.origin(), "UNet " + variant.describe(), opts,
+            () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin(), variant));
+        made.putIfAbsent(s.key(), s);
+        return s;
+      }
+
+      @Override
+      public java.util.List<ModelSource> made() {
+        return java.util.List.copyOf(made.values());
+      }
+    };
     ModelSource decoder = source(cache, v, "VAE decoder", opts,
         () -> VaeGraph.decoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
     ModelSource encoder = source(cache, v, "VAE encoder", opts,

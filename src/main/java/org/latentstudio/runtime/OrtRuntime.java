@@ -86,6 +86,11 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
+  /** Unloads a model that is not in use (another variant of the UNet about to be loaded). */
+  public boolean release(ModelSource source) {
+    return sessions.release(source);
+  }
+
   public void setSessionBudget(long bytes) {
     sessions.setBudget(bytes);
   }

@@ -127,6 +127,19 @@ class ControlBehaviourTest {
   }
 
   @Test
+  void memoryHoldsOneUNetOfTheCheckpoint() {
+    RunResult controlled = fresh(ControlGraphs.controlled(base(3), new Path[] {dir.resolve("controlnet-a")},
+        new Path[] {dir.resolve("control_a.png")}, new double[] {1}, 0, 1).build());
+    var model = ((org.latentstudio.nodes.values.Checkpoint) controlled.outputs().get(NodeId.of("ckpt")).get("MODEL"))
+        .model();
+    var residualVariant = model.compiledUnet().unet(new org.latentstudio.compiler.UNetVariant(true, null));
+    var runtime = app.runtime();
+    assertTrue(runtime.isLoaded(residualVariant) && !runtime.isLoaded(model.unet()), "the residual variant alone");
+    fresh(ControlGraphs.plain(base(3)).build());
+    assertTrue(runtime.isLoaded(model.unet()) && !runtime.isLoaded(residualVariant), "the plain UNet alone");
+  }
+
+  @Test
   void positiveOnlyControlDiffersFromBoth() {
     GraphBuilder g = base(3).node("cn", "ControlNetLoader", "control_net_name", dir.resolve("controlnet-a").toString())
         .node("img", "LoadImage", "image", dir.resolve("control_a.png").toString())

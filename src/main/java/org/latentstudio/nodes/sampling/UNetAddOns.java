@@ -66,10 +66,13 @@ final class UNetAddOns implements AutoCloseable {
       }
     }
     IpAdapterPatch ip = r.model().ipAdapter();
+    CompiledUNet compiled = model.compiledUnet();
     if (all.isEmpty() && ip == null) {
+      if (compiled != null) {
+        compiled.releaseAllBut(model.unet(), runtime);
+      }
       return new UNetAddOns(model, null, null, model.unet());
     }
-    CompiledUNet compiled = model.compiledUnet();
     if (compiled == null) {
       throw new NodeException(model.root() + " is an ONNX folder, whose fixed UNet takes no " + (all.isEmpty()
           ? "IP-Adapter" : "ControlNet") + " inputs; load the checkpoint's .safetensors file or diffusers folder, "
@@ -77,7 +80,9 @@ final class UNetAddOns implements AutoCloseable {
     }
     UNetVariant variant = new UNetVariant(!all.isEmpty(), ip == null ? null : ip.adapter().layers());
     int[][] shapes = ControlNetGraph.residualShapes(compiled.config(), 1, latentShape[2], latentShape[3]);
-    UNetAddOns addOns = new UNetAddOns(model, ip, shapes, compiled.unet(variant));
+    ModelSource unet = compiled.unet(variant);
+    compiled.releaseAllBut(unet, runtime);
+    UNetAddOns addOns = new UNetAddOns(model, ip, shapes, unet);
     try {
       for (Control control : all) {
         ControlNetConfig config = control.net().configFor(compiled);
