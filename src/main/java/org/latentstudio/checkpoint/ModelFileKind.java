@@ -35,6 +35,10 @@ public enum ModelFileKind {
 
   /** Classifies a file from its tensors (and safetensors metadata, which LoRA trainers fill in). */
   public static ModelFileKind of(WeightSet w, Map<String, String> metadata) {
+    // FaceID IP-Adapters carry LoRA layers too; their image projection tells them apart
+    if (any(w, "image_proj.") && any(w, "ip_adapter.")) {
+      return IP_ADAPTER;
+    }
     boolean lora = false;
     boolean loraXl = false;
     for (String k : w.names()) {
@@ -51,9 +55,6 @@ public enum ModelFileKind {
     }
     if (any(w, "control_model.") || any(w, "controlnet_cond_embedding.") || any(w, "input_hint_block.")) {
       return CONTROLNET;
-    }
-    if (any(w, "image_proj.") && any(w, "ip_adapter.")) {
-      return IP_ADAPTER;
     }
     if (any(w, "conditioner.embedders.") || w.has("model.diffusion_model.label_emb.0.0.weight")) {
       return SDXL_CHECKPOINT;

@@ -113,6 +113,7 @@ final class BenchCommand implements Callable<Integer> {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       var os = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean o
           ? o : null;
+      runtime.stats().reset(); // the per-model times below cover the timed runs only
       for (int i = 0; i < runs; i++) {
         long before = runtime.stats().onnxNanos();
         long threadBefore = threads.getCurrentThreadCpuTime();
@@ -134,6 +135,12 @@ final class BenchCommand implements Callable<Integer> {
       times.print(out, runs, Arrays.stream(totals).sum());
       long total = Arrays.stream(totals).sum();
       long inOnnx = Arrays.stream(onnx).sum();
+      out.printf(Locale.ROOT, "onnx by model, per run:%n");
+      for (var e : runtime.stats().byModel().entrySet()) {
+        long[] t = e.getValue();
+        out.printf(Locale.ROOT, "  %-48s %8s ms in %d calls (%s ms per call)%n", e.getKey(), ms(t[0] / runs),
+            t[1] / runs, ms(t[1] == 0 ? 0 : t[0] / t[1]));
+      }
       out.printf(Locale.ROOT, "median run: %s ms%n", ms(median(totals)));
       out.printf(Locale.ROOT, "median CPU per run: %s ms on the running thread, %s ms in the whole process%n",
           ms(median(threadCpu)), ms(median(processCpu)));

@@ -45,17 +45,8 @@ public final class ClipTextGraph {
 
     int layers = c.layers() + 1 + stopAtLayer;
     for (int i = 0; i < layers; i++) {
-      String p = "text_model.encoder.layers." + i;
-      String a = l.layerNorm(x, p + ".layer_norm1", d, c.layerNormEps());
-      String q = l.linear(a, p + ".self_attn.q_proj", d, d, true);
-      String k = l.linear(a, p + ".self_attn.k_proj", d, d, true);
-      String v = l.linear(a, p + ".self_attn.v_proj", d, d, true);
-      String att = attention.attend(q, k, v, batch, c.heads(), d, Attention.Scale.QUERIES, mask, false);
-      x = l.add(x, l.linear(att, p + ".self_attn.out_proj", d, d, true));
-      a = l.layerNorm(x, p + ".layer_norm2", d, c.layerNormEps());
-      String hidden = l.linear(a, p + ".mlp.fc1", d, c.intermediateSize(), true);
-      hidden = c.quickGelu() ? l.quickGelu(hidden) : l.gelu(hidden);
-      x = l.add(x, l.linear(hidden, p + ".mlp.fc2", c.intermediateSize(), d, true));
+      x = ClipEncoderLayer.apply(l, attention, x, "text_model.encoder.layers." + i, d, c.heads(),
+          c.intermediateSize(), c.layerNormEps(), c.quickGelu(), batch, mask);
     }
     x = l.layerNorm(x, "text_model.final_layer_norm", d, c.layerNormEps());
     String shape = g.op("Concat", List.of(batch, length, g.longs(d)), Attr.i("axis", 0));

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /** Facts about the compiler itself. */
 public final class Compiler {
   /** Written into every graph's producer field: bump it when a builder changes what it writes. */
-  public static final String VERSION = "1";
+  public static final String VERSION = "2";
 
   /** The packages whose code decides what a compiled graph contains (names, configs, builders). */
   private static final List<String> PACKAGES = List.of("org/latentstudio/compiler/", "org/latentstudio/checkpoint/");

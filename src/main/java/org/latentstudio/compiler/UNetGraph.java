@@ -2,8 +2,11 @@ package org.latentstudio.compiler;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.checkpoint.UNetConfig;
@@ -16,6 +19,11 @@ import org.latentstudio.weights.WeightSet;
  * [B, tokens, cross] → {@code out_sample}. The structure follows diffusers' forward pass step by step (conv_in,
  * down blocks collecting skips, mid block, up blocks consuming them, norm/act/conv_out); every size comes from
  * the config, so a tiny config and SD1.5 take the same code.
+ *
+ * <p>A {@link UNetVariant} adds inputs: ControlNet residuals added to the skip connections and the mid block's
+ * output, and IP-Adapter's decoupled cross-attention, {@code attn(q, k_text, v_text) + scale_i · attn(q, k_ip,
+ * v_ip)} in every cross-attention layer i. {@link ControlNetGraph} reuses the encoder half (time embedding, down
+ * and mid blocks).
  */
 public final class UNetGraph {
   private final UNetConfig c;
@@ -26,8 +34,12 @@ public final class UNetGraph {
   private String context;
   private String tembAct;
   private long tembDim;
+  /** With an IP-Adapter: the image tokens as [B·tokens, cross], the scale vector, the layers by module name. */
+  private String ipContext;
+  private String ipScale;
+  private final Map<String, CrossAttentionLayers.Layer> ipLayers = new HashMap<>();
 
-  private UNetGraph(UNetConfig c, OnnxGraph g, Layers l, CompileOptions o) {
+  UNetGraph(UNetConfig c, OnnxGraph g, Layers l, CompileOptions o) {
     this.c = c;
     this.g = g;
     this.l = l;
@@ -41,37 +53,103 @@ public final class UNetGraph {
    */
   public static CompiledGraph build(UNetConfig c, WeightSet weights, Path folder, CompileOptions o, String origin)
       throws CheckpointException {
-    OnnxGraph g = new OnnxGraph("unet");
-    WeightBinder w = new WeightBinder(g, weights, folder, o.computeType(), "UNet");
-    new UNetGraph(c, g, new Layers(g, w), o).write(o.computeType());
-    w.check(origin, List.of(""), Set.of());
-    return new CompiledGraph("UNet", g.model(Compiler.VERSION).toByteArray(), folder);
+    return build(c, weights, folder, o, origin, UNetVariant.PLAIN);
   }
 
-  private void write(int type) {
-    String sample = g.input("sample", type, "batch", (long) c.inChannels(), "height", "width");
-    String timestep = g.input("timestep", OnnxGraph.FLOAT, "steps");
-    String hidden = g.input("encoder_hidden_states", type, "batch", "sequence", (long) c.crossAttentionDim());
+  /**
+   * A variant with extra inputs. An IP-Adapter's weights live in another file: the graph's weights folder is then
+   * the folder both files are under ({@link CompiledGraph#weightsFolder()}).
+   */
+  public static CompiledGraph build(UNetConfig c, WeightSet weights, Path folder, CompileOptions o, String origin,
+      UNetVariant variant) throws CheckpointException {
+    OnnxGraph g = new OnnxGraph("unet");
+    WeightSet all = variant.ipAdapter() == null ? weights : weights.plus(variant.ipAdapter().weights());
+    Path root = weightsFolder(folder, variant);
+    WeightBinder w = new WeightBinder(g, all, root, o.computeType(), "UNet");
+    new UNetGraph(c, g, new Layers(g, w), o).write(o.computeType(), variant);
+    w.check(origin, List.of(""), Set.of());
+    return new CompiledGraph("UNet", g.model(Compiler.VERSION).toByteArray(), root);
+  }
+
+  /** The folder a variant's external weights are named relative to: the UNet's, or one holding the adapter too. */
+  public static Path weightsFolder(Path unetFolder, UNetVariant variant) {
+    return variant.ipAdapter() == null ? unetFolder
+        : WeightBinder.commonFolder(unetFolder, variant.ipAdapter().folder());
+  }
+
+  /** The timestep embedding and text context, shared by the UNet and the ControlNet. */
+  void inputs(String sample, String timestep, String hidden) {
     batch = l.batchOf(sample);
     context = g.op("Reshape", List.of(hidden, g.longs(-1, c.crossAttentionDim())));
     timeEmbedding(timestep);
+  }
 
-    long ch0 = c.blockOutChannels()[0];
-    String x = c.centerInputSample() ? g.op("Sub", List.of(l.mul(sample, l.scalar(2f)), l.scalar(1f))) : sample;
-    String h = l.conv(x, "conv_in", c.inChannels(), ch0, c.convInKernel(), 1);
+  private void write(int type, UNetVariant variant) {
+    String sample = g.input("sample", type, "batch", (long) c.inChannels(), "height", "width");
+    String timestep = g.input("timestep", OnnxGraph.FLOAT, "steps");
+    String hidden = g.input("encoder_hidden_states", type, "batch", "sequence", (long) c.crossAttentionDim());
+    inputs(sample, timestep, hidden);
+    if (variant.ipAdapter() != null) {
+      List<CrossAttentionLayers.Layer> layers = CrossAttentionLayers.of(c);
+      String tokens = g.input(UNetVariant.IP_TOKENS, type, "batch", (long) variant.ipAdapter().tokens(),
+          (long) c.crossAttentionDim());
+      ipContext = g.op("Reshape", List.of(tokens, g.longs(-1, c.crossAttentionDim())));
+      ipScale = g.input(UNetVariant.IP_SCALE, OnnxGraph.FLOAT, (long) layers.size());
+      layers.forEach(layer -> ipLayers.put(layer.prefix(), layer));
+    }
+
+    String h = convIn(sample);
     Deque<Skip> skips = new ArrayDeque<>();
-    skips.push(new Skip(h, ch0));
+    skips.push(new Skip(h, c.blockOutChannels()[0]));
     h = down(h, skips);
     if (c.midBlock()) {
       h = mid(h);
     }
+    if (variant.controlResiduals()) {
+      h = addResiduals(h, skips, type);
+    }
     h = up(h, skips);
+    long ch0 = c.blockOutChannels()[0];
     h = l.silu(l.groupNorm(h, "conv_norm_out", ch0, c.normGroups(), c.normEps()));
     h = l.conv(h, "conv_out", ch0, c.outChannels(), c.convOutKernel(), 1);
     g.output(h, "out_sample", type, "batch", (long) c.outChannels(), "height", "width");
   }
 
-  private record Skip(String value, long channels) {}
+  /** The first conv (after diffusers' optional centring of the input). */
+  String convIn(String sample) {
+    String x = c.centerInputSample() ? g.op("Sub", List.of(l.mul(sample, l.scalar(2f)), l.scalar(1f))) : sample;
+    return l.conv(x, "conv_in", c.inChannels(), c.blockOutChannels()[0], c.convInKernel(), 1);
+  }
+
+  /** A skip connection: a down block's output that an up block consumes. */
+  record Skip(String value, long channels) {}
+
+  /**
+   * diffusers' {@code down_block_res_sample + down_block_additional_residual} for every skip and
+   * {@code sample + mid_block_additional_residual}, with the residuals as graph inputs.
+   */
+  private String addResiduals(String h, Deque<Skip> skips, int type) {
+    List<Skip> inOrder = new ArrayList<>(skips);
+    java.util.Collections.reverse(inOrder); // the stack holds the deepest first; residual 0 is conv_in's output
+    skips.clear();
+    for (int i = 0; i < inOrder.size(); i++) {
+      Skip s = inOrder.get(i);
+      String r = g.input(UNetVariant.downResidual(i), type, "batch", s.channels(), "height_" + i, "width_" + i);
+      skips.push(new Skip(l.add(s.value(), r), s.channels()));
+    }
+    long ch = c.blockOutChannels()[c.levels() - 1];
+    String mid = g.input(UNetVariant.MID_RESIDUAL, type, "batch", ch, "height_mid", "width_mid");
+    return l.add(h, mid);
+  }
+
+  /** The number of skip connections, which is the number of ControlNet down residuals. */
+  static int skipCount(UNetConfig c) {
+    int n = 1;
+    for (int i = 0; i < c.levels(); i++) {
+      n += c.layersPerBlock()[i] + (i < c.levels() - 1 ? 1 : 0);
+    }
+    return n;
+  }
 
   /** Sinusoidal projection (diffusers' get_timestep_embedding) and the two-layer MLP; SiLU of it feeds resnets. */
   private void timeEmbedding(String timestep) {
@@ -97,7 +175,7 @@ public final class UNetGraph {
     tembAct = l.silu(t);
   }
 
-  private String down(String h, Deque<Skip> skips) {
+  String down(String h, Deque<Skip> skips) {
     long prev = c.blockOutChannels()[0];
     for (int i = 0; i < c.levels(); i++) {
       long out = c.blockOutChannels()[i];
@@ -118,7 +196,7 @@ public final class UNetGraph {
     return h;
   }
 
-  private String mid(String h) {
+  String mid(String h) {
     int last = c.levels() - 1;
     long ch = c.blockOutChannels()[last];
     h = resnet(h, "mid_block.resnets.0", ch, ch, c.midBlockScale());
@@ -205,6 +283,25 @@ public final class UNetGraph {
     String k = l.linear(kv, p + ".to_k", kvDim, ch, false);
     String v = l.linear(kv, p + ".to_v", kvDim, ch, false);
     String o = attention.attend(q, k, v, batch, heads, ch, Attention.Scale.SCORES, null, c.upcastAttention());
+    CrossAttentionLayers.Layer ip = ipLayers.get(p);
+    if (ip != null) {
+      o = l.add(o, imageAttention(q, ip, ch, heads));
+    }
     return l.linear(o, p + ".to_out.0", ch, ch, true);
+  }
+
+  /**
+   * IP-Adapter's extra term, as diffusers' IPAdapterAttnProcessor computes it: the same queries attend to the
+   * image tokens through the layer's own {@code to_k_ip}/{@code to_v_ip}, times the layer's scale.
+   */
+  private String imageAttention(String q, CrossAttentionLayers.Layer layer, long ch, int heads) {
+    String prefix = "ip_adapter." + layer.fileKey();
+    return g.scoped(prefix, () -> {
+      String k = l.linear(ipContext, prefix + ".to_k_ip", c.crossAttentionDim(), ch, false);
+      String v = l.linear(ipContext, prefix + ".to_v_ip", c.crossAttentionDim(), ch, false);
+      String o = attention.attend(q, k, v, batch, heads, ch, Attention.Scale.SCORES, null, c.upcastAttention());
+      String scale = l.cast(g.op("Gather", List.of(ipScale, g.longs(layer.index()))));
+      return l.mul(o, scale);
+    });
   }
 }

@@ -104,13 +104,34 @@ final class WeightBinder {
     return value;
   }
 
+  /** The weight file relative to the folder ONNX Runtime resolves external data against ('/' separated). */
   private String location(StoredTensor t) {
     Path rel = folder.relativize(t.file().toAbsolutePath().normalize());
-    if (rel.getNameCount() != 1 || rel.toString().startsWith("..")) {
+    if (rel.isAbsolute() || rel.getNameCount() == 0 || rel.startsWith("..")) {
       throw new IllegalStateException(component + ": weight " + t.name() + " is in " + t.file()
           + ", outside the component folder " + folder);
     }
-    return rel.toString();
+    StringBuilder sb = new StringBuilder();
+    for (Path part : rel) {
+      sb.append(sb.isEmpty() ? "" : "/").append(part);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The deepest folder holding both {@code a} and {@code b}: a graph whose weights come from two files (a UNet and
+   * an IP-Adapter) names them relative to it.
+   */
+  static Path commonFolder(Path a, Path b) {
+    Path x = a.toAbsolutePath().normalize();
+    Path y = b.toAbsolutePath().normalize();
+    while (x != null && !y.startsWith(x)) {
+      x = x.getParent();
+    }
+    if (x == null) {
+      throw new IllegalStateException(a + " and " + b + " share no folder");
+    }
+    return x;
   }
 
   private String placeholder(String param) {

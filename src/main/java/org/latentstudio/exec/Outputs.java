@@ -70,6 +70,9 @@ public final class Outputs implements SizedValue {
     for (var img : display.images()) {
       total += img.byteSize();
     }
+    if (display.thumbnail() != null) {
+      total += display.thumbnail().byteSize();
+    }
     return total;
   }
 }

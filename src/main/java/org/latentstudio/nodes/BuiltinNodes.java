@@ -2,6 +2,16 @@ package org.latentstudio.nodes;
 
 import org.latentstudio.exec.NodeRegistry;
 import org.latentstudio.nodes.conditioning.CLIPTextEncode;
+import org.latentstudio.nodes.control.ControlNetApply;
+import org.latentstudio.nodes.control.ControlNetApplyAdvanced;
+import org.latentstudio.nodes.control.ControlNetLoader;
+import org.latentstudio.nodes.ipadapter.CLIPVisionLoader;
+import org.latentstudio.nodes.ipadapter.IPAdapterAdvanced;
+import org.latentstudio.nodes.ipadapter.IPAdapterModelLoader;
+import org.latentstudio.nodes.preprocess.Canny;
+import org.latentstudio.nodes.preprocess.ImageInvert;
+import org.latentstudio.nodes.preprocess.ImageScaleToFit;
+import org.latentstudio.nodes.preprocess.ImageThreshold;
 import org.latentstudio.nodes.image.LoadImage;
 import org.latentstudio.nodes.image.PreviewImage;
 import org.latentstudio.nodes.image.SaveImage;
@@ -39,6 +49,17 @@ public final class BuiltinNodes {
         .register(new SetLatentNoiseMask())
         .register(new VAEDecode())
         .register(new VAEEncode())
+        .register(new ControlNetLoader())
+        .register(new ControlNetApplyAdvanced())
+        .register(new ControlNetApply())
+        .register(new IPAdapterModelLoader())
+        .register(new CLIPVisionLoader())
+        .register(new IPAdapterAdvanced())
+        .register(IPAdapterAdvanced.legacyApply())
+        .register(new Canny())
+        .register(new ImageInvert())
+        .register(new ImageThreshold())
+        .register(new ImageScaleToFit())
         .register(new LoadImage())
         .register(new SaveImage())
         .register(new PreviewImage())

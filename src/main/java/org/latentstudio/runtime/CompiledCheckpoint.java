@@ -11,6 +11,7 @@ import org.latentstudio.compiler.CompileOptions;
 import org.latentstudio.compiler.CompiledGraph;
 import org.latentstudio.compiler.Compiler;
 import org.latentstudio.compiler.UNetGraph;
+import org.latentstudio.compiler.UNetVariant;
 import org.latentstudio.compiler.VaeGraph;
 import org.latentstudio.weights.StoredTensor;
 import org.latentstudio.weights.WeightSet;
@@ -24,7 +25,7 @@ public final class CompiledCheckpoint {
 
   /** A component's graph builder, which may refuse the checkpoint. */
   @FunctionalInterface
-  private interface Build {
+  public interface Build {
     CompiledGraph build() throws CheckpointException;
   }
 
@@ -37,22 +38,51 @@ public final class CompiledCheckpoint {
         () -> ClipTextGraph.build(c.textEncoder().config(), t.weights(), t.folder(), stop, options, t.origin()));
     ModelSource unet = source(cache, u, "UNet", opts,
         () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin()));
+    // the variant is in the role; an IP-Adapter's file (its weights are in the graph) in the identity
+    java.util.Map<String, ModelSource> made = new java.util.concurrent.ConcurrentHashMap<>();
+    made.put(unet.key(), unet);
+    CompiledUNet.Variants variants = new CompiledUNet.Variants() {
+      @Override
+      public ModelSource unet(UNetVariant variant) {
+        ModelSource s = variant.isPlain() ? unet : component(cache, u.config()
+            + (variant.ipAdapter() != null ? "|ip " + fingerprint(variant.ipAdapter().weights()) : ""), u.weights(),
+            UNetGraph.weightsFolder(u.folder(), variant), u.origin(), "UNet " + variant.describe(), opts,
+            () -> UNetGraph.build(c.unet().config(), u.weights(), u.folder(), options, u.origin(), variant));
+        made.putIfAbsent(s.key(), s);
+        return s;
+      }
+
+      @Override
+      public java.util.List<ModelSource> made() {
+        return java.util.List.copyOf(made.values());
+      }
+    };
     ModelSource decoder = source(cache, v, "VAE decoder", opts,
         () -> VaeGraph.decoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
     ModelSource encoder = source(cache, v, "VAE encoder", opts,
         () -> VaeGraph.encoder(c.vae().config(), v.weights(), v.folder(), options, v.origin()));
     return new SdModel(c.origin(), c.format(), text, unet, decoder, encoder, c.tokenizerDir(), c.scheduler(),
         (float) c.vae().config().scalingFactor(), c.vae().config().downscale(), c.textEncoder().config().hiddenSize(),
-        c.unet().config().crossAttentionDim(), c.textEncoder().config().vocabSize(), preview);
+        c.unet().config().crossAttentionDim(), c.textEncoder().config().vocabSize(), preview,
+        new CompiledUNet(c.unet().config(), c.origin().toString(), cache, options, variants));
   }
 
   private static ModelSource source(GraphCache cache, SdCheckpoint.Part<?> part, String role, String options,
       Build build) {
-    String identity = "compiler " + Compiler.fingerprint() + "|" + role + "|" + options + "|" + part.config() + "|"
-        + fingerprint(part.weights());
-    long bytes = 4 * part.weights().byName().values().stream().mapToLong(StoredTensor::elements).sum();
-    return new ModelSource.Compiled(identity, part.origin(), bytes,
-        () -> cache.get(identity, part.folder(), role, () -> {
+    return component(cache, part.config(), part.weights(), part.folder(), part.origin(), role, options, build);
+  }
+
+  /**
+   * A compiled component: its key holds the compiler code's digest, role, options, config and the weight files'
+   * fingerprint, so a change to any of them makes a new graph and session.
+   */
+  public static ModelSource component(GraphCache cache, Object config, WeightSet weights, Path folder, String origin,
+      String role, String options, Build build) {
+    String identity = "compiler " + Compiler.fingerprint() + "|" + role + "|" + options + "|" + config + "|"
+        + fingerprint(weights);
+    long bytes = 4 * weights.byName().values().stream().mapToLong(StoredTensor::elements).sum();
+    return new ModelSource.Compiled(identity, origin, bytes,
+        () -> cache.get(identity, folder, role, () -> {
           try {
             return build.build();
           } catch (CheckpointException e) {

@@ -94,7 +94,7 @@ public record ModelFolder(Path root, Path textEncoder, Path unet, Path vaeDecode
     };
     return new SdModel(root, "ONNX folder", text, ModelSource.of(unet), ModelSource.of(vaeDecoder),
         vaeEncoder == null ? null : ModelSource.of(vaeEncoder), tokenizerDir, scheduler, vaeScalingFactor,
-        vaeDownscale, textHidden, crossAttnDim, textVocab, preview);
+        vaeDownscale, textHidden, crossAttnDim, textVocab, preview, null);
   }
 
   private interface Check<T> {

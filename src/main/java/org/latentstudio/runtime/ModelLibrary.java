@@ -14,11 +14,27 @@ import java.util.stream.Stream;
 /**
  * The models found in the models directories: checkpoints (.safetensors/.ckpt files, and folders with
  * model_index.json, in the directory itself or its {@code checkpoints} folder), LoRAs (.safetensors files under a
- * {@code loras} folder) and ControlNets (folders under {@code controlnet}).
+ * {@code loras} folder), ControlNets (files and diffusers folders under {@code controlnet}), IP-Adapters (files
+ * under {@code ipadapter}) and CLIP vision encoders (files and folders under {@code clip_vision}), ComfyUI's
+ * folder names.
  * Names given in workflows resolve against these directories, so graphs can say "shapes" instead of a path.
  */
 public final class ModelLibrary {
-  public enum Kind { CHECKPOINT, LORA, CONTROLNET }
+  public enum Kind {
+    CHECKPOINT("checkpoints"), LORA("loras"), CONTROLNET("controlnet"), IPADAPTER("ipadapter"),
+    CLIP_VISION("clip_vision");
+
+    private final String folder;
+
+    Kind(String folder) {
+      this.folder = folder;
+    }
+
+    /** The folder of a models directory that holds this kind. */
+    public String folder() {
+      return folder;
+    }
+  }
 
   public record Entry(Kind kind, String name, Path path) {}
 
@@ -50,6 +66,10 @@ public final class ModelLibrary {
       found.addAll(checkpointsIn(dir.resolve("checkpoints")));
       found.addAll(filesIn(dir.resolve("loras"), Kind.LORA, ".safetensors"));
       found.addAll(foldersIn(dir.resolve("controlnet"), Kind.CONTROLNET));
+      found.addAll(filesIn(dir.resolve("controlnet"), Kind.CONTROLNET, ".safetensors"));
+      found.addAll(filesIn(dir.resolve("ipadapter"), Kind.IPADAPTER, ".safetensors"));
+      found.addAll(foldersIn(dir.resolve("clip_vision"), Kind.CLIP_VISION));
+      found.addAll(filesIn(dir.resolve("clip_vision"), Kind.CLIP_VISION, ".safetensors"));
     }
     found.sort(Comparator.comparing(Entry::kind).thenComparing(e -> e.name().toLowerCase(Locale.ROOT)));
     return found;
@@ -123,6 +143,31 @@ public final class ModelLibrary {
     }
     throw new ModelException("no checkpoint config '" + nameOrPath + "': give a diffusers folder or an LDM .yaml "
         + "by path, or the name of one in a configs/ folder of " + dirs);
+  }
+
+  /**
+   * An add-on model (ControlNet, IP-Adapter, vision encoder) by path, or by name in its folder of the models
+   * directories ({@code controlnet/}, {@code ipadapter/}, {@code clip_vision/}).
+   */
+  public Path resolve(Kind kind, String nameOrPath) throws ModelException {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      throw new ModelException("no " + kind.folder() + " model given; set a file or folder path, or the name of one "
+          + "in the " + kind.folder() + "/ folders of " + dirs);
+    }
+    Path direct = Path.of(nameOrPath);
+    if (direct.isAbsolute() || Files.exists(direct)) {
+      return direct.toAbsolutePath().normalize();
+    }
+    for (Path dir : dirs) {
+      Path p = dir.resolve(kind.folder()).resolve(nameOrPath);
+      if (Files.exists(p)) {
+        return p;
+      }
+    }
+    List<String> names = scan(kind).stream().map(Entry::name).toList();
+    throw new ModelException("no " + kind.folder() + " model '" + nameOrPath + "' in the " + kind.folder()
+        + "/ folders of " + dirs + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names)
+        + ")") + ". Give a file or folder path, or one of those names");
   }
 
   public Optional<Path> resolveFile(String nameOrPath, String subdir) {

@@ -34,12 +34,20 @@ public final class OnnxModel implements AutoCloseable {
   private final Map<String, TensorInfo> inputs;
   private final Map<String, TensorInfo> outputs;
   private final RuntimeStats stats;
+  private final String statsName;
 
   OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats) throws OrtException {
+    this(env, session, file, stats, java.nio.file.Path.of(file).getFileName().toString());
+  }
+
+  /** @param statsName the name its run time is counted under ("UNet of model.safetensors") */
+  OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats, String statsName)
+      throws OrtException {
     this.env = env;
     this.session = session;
     this.file = file;
     this.stats = stats;
+    this.statsName = statsName;
     this.inputs = tensorInfos(session.getInputInfo());
     this.outputs = tensorInfos(session.getOutputInfo());
   }
@@ -113,7 +121,7 @@ public final class OnnxModel implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       try (OrtSession.Result result = session.run(tensors, Set.of(outputNames))) {
-        stats.addOnnxNanos(System.nanoTime() - t0);
+        stats.addOnnxNanos(statsName, System.nanoTime() - t0);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : outputNames) {
           OnnxValue v = result.get(name).orElseThrow();
@@ -179,28 +187,75 @@ public final class OnnxModel implements AutoCloseable {
       return this;
     }
 
+    /** Stands for "all zeros" in {@link #current}: a zero input stays zero until set again, with no copy. */
+    private static final Tensor ZEROS = Tensor.of(new float[1], 1);
+
+    /**
+     * Feeds zeros of {@code shape} to an input (a ControlNet residual while no ControlNet is active). Zeroing an
+     * input that is already zero of that shape copies nothing.
+     */
+    public Bound zeros(String name, int... shape) throws ModelException {
+      Slot slot = inputSlots.get(name);
+      long[] s = java.util.Arrays.stream(shape).asLongStream().toArray();
+      if (current.get(name) == ZEROS && slot != null && java.util.Arrays.equals(slot.shape(), s)) {
+        return this;
+      }
+      set(name, Tensor.zeros(shape));
+      current.put(name, ZEROS);
+      return this;
+    }
+
+    /**
+     * Forgets an input: the next {@link #run} fails rather than feed the value of an earlier step, unless the
+     * input is set again (or is one the model does not require).
+     */
+    public Bound clear(String name) {
+      Slot slot = inputSlots.remove(name);
+      close(slot);
+      current.remove(name);
+      return this;
+    }
+
     /** Runs with the inputs set so far; the output, of the given shape, lands in a reused buffer. */
     public Tensor run(String output, int... outputShape) throws ModelException {
-      TensorInfo info = outputs.get(output);
-      long[] shape = java.util.Arrays.stream(outputShape).asLongStream().toArray();
-      Slot slot = outputSlots.get(output);
+      return run(new String[] {output}, new int[][] {outputShape})[0];
+    }
+
+    /** Runs with the inputs set so far; each output, of its given shape, lands in a reused buffer. */
+    public Tensor[] run(String[] names, int[][] shapes) throws ModelException {
+      for (String name : inputs.keySet()) {
+        if (!inputSlots.containsKey(name)) {
+          throw new ModelException(file + ": input '" + name + "' was not given for this run");
+        }
+      }
+      Map<String, OnnxTensor> out = new HashMap<>();
       try {
-        if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
-          close(slot);
-          int bytes = info.type == OnnxJavaType.FLOAT16 ? 2 : 4;
-          ByteBuffer buf = direct(java.util.Arrays.stream(outputShape).reduce(1, (a, b) -> a * b) * bytes);
-          slot = new Slot(shape, buf, OnnxTensor.createTensor(env, buf, shape, info.type));
-          outputSlots.put(output, slot);
+        for (int k = 0; k < names.length; k++) {
+          TensorInfo info = outputs.get(names[k]);
+          long[] shape = java.util.Arrays.stream(shapes[k]).asLongStream().toArray();
+          Slot slot = outputSlots.get(names[k]);
+          if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
+            close(slot);
+            int bytes = info.type == OnnxJavaType.FLOAT16 ? 2 : 4;
+            ByteBuffer buf = direct(java.util.Arrays.stream(shapes[k]).reduce(1, (a, b) -> a * b) * bytes);
+            slot = new Slot(shape, buf, OnnxTensor.createTensor(env, buf, shape, info.type));
+            outputSlots.put(names[k], slot);
+          }
+          out.put(names[k], slot.tensor());
         }
         Map<String, OnnxTensor> in = new HashMap<>();
         inputSlots.forEach((k, v) -> in.put(k, v.tensor()));
         long t0 = System.nanoTime();
-        session.run(in, Map.of(output, slot.tensor())).close();
-        stats.addOnnxNanos(System.nanoTime() - t0);
+        session.run(in, out).close();
+        stats.addOnnxNanos(statsName, System.nanoTime() - t0);
       } catch (OrtException e) {
         throw new ModelException("ONNX Runtime could not run " + file + ": " + e.getMessage(), e);
       }
-      return fromBuffer(slot.buffer(), info.type, outputShape);
+      Tensor[] results = new Tensor[names.length];
+      for (int k = 0; k < names.length; k++) {
+        results[k] = fromBuffer(outputSlots.get(names[k]).buffer(), outputs.get(names[k]).type, shapes[k]);
+      }
+      return results;
     }
 
     private void close(Slot slot) {

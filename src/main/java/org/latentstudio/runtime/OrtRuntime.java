@@ -86,6 +86,11 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
+  /** Unloads a model that is not in use (another variant of the UNet about to be loaded). */
+  public boolean release(ModelSource source) {
+    return sessions.release(source);
+  }
+
   public void setSessionBudget(long bytes) {
     sessions.setBudget(bytes);
   }
@@ -140,7 +145,8 @@ public final class OrtRuntime implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       OrtSession session = env.createSession(graph.onnx(), options);
-      return new OnnxModel(env, session, source.label(), stats);
+      return new OnnxModel(env, session, source.label(), stats, graph.role() + " "
+          + java.nio.file.Path.of(source.label()).getFileName());
     } catch (OrtException e) {
       throw new ModelException("cannot load the " + graph.role() + " compiled from " + source.label() + ": "
           + firstLine(e.getMessage()) + ". The weights file may have changed or be damaged; get it again.", e);

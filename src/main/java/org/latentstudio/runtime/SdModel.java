@@ -17,10 +17,13 @@ import org.latentstudio.diffusion.SchedulerConfig;
  * @param crossAttnDim the UNet's cross-attention width, or null if unknown before loading
  * @param textVocabSize how many token ids the text encoder embeds, or null if unknown before loading
  * @param preview      latent-to-RGB factors shipped with the model, or null
+ * @param compiledUnet the UNet's architecture and variants when compiled from weights; null for ONNX folders,
+ *                     whose fixed graphs take no ControlNet or IP-Adapter inputs
  */
 public record SdModel(Path root, String format, TextEncoders text, ModelSource unet, ModelSource vaeDecoder,
     ModelSource vaeEncoder, Path tokenizerDir, SchedulerConfig scheduler, float vaeScalingFactor, int vaeDownscale,
-    Integer textHidden, Integer crossAttnDim, Integer textVocabSize, LatentPreviewFactors preview) {
+    Integer textHidden, Integer crossAttnDim, Integer textVocabSize, LatentPreviewFactors preview,
+    CompiledUNet compiledUnet) {
 
   /** The text encoder's variants: ComfyUI's CLIPSetLastLayer picks the layer whose output is used. */
   @FunctionalInterface

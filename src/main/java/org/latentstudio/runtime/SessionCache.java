@@ -95,6 +95,18 @@ final class SessionCache {
     return new Lease(key, e);
   }
 
+  /** Unloads a model now if it is loaded and nobody uses it; returns whether it was unloaded. */
+  synchronized boolean release(ModelSource source) {
+    Entry e = entries.get(source.key());
+    if (e == null || e.users > 0) {
+      return false;
+    }
+    entries.remove(source.key());
+    usedBytes -= e.bytes;
+    closeQuietly(e.model);
+    return true;
+  }
+
   synchronized void setBudget(long bytes) {
     budgetBytes = bytes;
     evictToBudget(null);

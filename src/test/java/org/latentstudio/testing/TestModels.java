@@ -34,6 +34,11 @@ public final class TestModels {
     return Path.of(System.getProperty("latentstudio.repo", ".")).resolve("assets/models/shapes").toAbsolutePath();
   }
 
+  /** The tiny ControlNet / IP-Adapter set and diffusers' references (src/python/parity/make_control_set.py). */
+  public static Path control() {
+    return resources().resolve("control");
+  }
+
   public static Path parity() {
     return resources().resolve("parity");
   }

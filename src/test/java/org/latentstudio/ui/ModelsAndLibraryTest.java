@@ -85,11 +85,21 @@ class ModelsAndLibraryTest extends StudioTestBase {
     Files.writeString(dir.resolve("shapes/model_index.json"), "{}");
     Files.createDirectories(dir.resolve("loras"));
     Files.writeString(dir.resolve("loras/ink.safetensors"), "");
+    Files.createDirectories(dir.resolve("controlnet/canny-diffusers"));
+    Files.writeString(dir.resolve("controlnet/control_v11p_sd15_canny.safetensors"), "");
+    Files.createDirectories(dir.resolve("ipadapter"));
+    Files.writeString(dir.resolve("ipadapter/ip-adapter_sd15.safetensors"), "");
+    Files.createDirectories(dir.resolve("clip_vision/image_encoder"));
     List<ModelEntry> found = new LibraryModelCatalog(new ModelLibrary(List.of(dir))).scan();
-    assertEquals(List.of("checkpoint shapes", "lora ink.safetensors"),
-        found.stream().map(e -> e.kind() + " " + e.name()).toList());
-    NodeSchema loader = org.latentstudio.nodes.BuiltinNodes.registry().schema("CheckpointLoader").orElseThrow();
-    assertTrue(loader.inputs().stream().anyMatch(i -> "checkpoint".equals(i.fileKind())),
-        "the real loader takes the kind the catalog reports");
+    assertEquals(List.of("checkpoint shapes", "lora ink.safetensors", "controlnet canny-diffusers",
+        "controlnet control_v11p_sd15_canny.safetensors", "ipadapter ip-adapter_sd15.safetensors",
+        "clip_vision image_encoder"), found.stream().map(e -> e.kind() + " " + e.name()).toList());
+    var registry = org.latentstudio.nodes.BuiltinNodes.registry();
+    for (String[] kind : new String[][] {{"CheckpointLoader", "checkpoint"}, {"ControlNetLoader", "controlnet"},
+        {"IPAdapterModelLoader", "ipadapter"}, {"CLIPVisionLoader", "clip_vision"}}) {
+      NodeSchema loader = registry.schema(kind[0]).orElseThrow();
+      assertTrue(loader.inputs().stream().anyMatch(i -> kind[1].equals(i.fileKind())),
+          "the real " + kind[0] + " takes the kind the catalog reports");
+    }
   }
 }

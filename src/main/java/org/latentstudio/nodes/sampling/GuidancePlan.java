@@ -23,6 +23,9 @@ final class GuidancePlan {
   private final int negativeStartStep;
   private final Tensor[] early;
   private final Tensor[] late;
+  /** Per pass, the conditioning whose add-ons (ControlNets) apply to it, and whether it is the positive one. */
+  private final Conditioning[] earlySides;
+  private final Conditioning[] lateSides;
   private final Tensor earlyContext;
   private final Tensor lateContext;
 
@@ -34,12 +37,18 @@ final class GuidancePlan {
     if (negativeScale > 0) {
       late = contexts(batch, negative.empty(), positive.embeddings(), negative.embeddings());
       early = contexts(batch, negative.empty(), positive.embeddings());
+      lateSides = new Conditioning[] {negative, positive, negative};
+      earlySides = new Conditioning[] {negative, positive};
     } else if (cfg > 1) {
       late = contexts(batch, negative.embeddings(), positive.embeddings());
       early = contexts(batch, negative.empty(), positive.embeddings());
+      lateSides = new Conditioning[] {negative, positive};
+      earlySides = lateSides;
     } else {
       late = contexts(batch, positive.embeddings());
       early = late;
+      lateSides = new Conditioning[] {positive};
+      earlySides = lateSides;
     }
     // built once: the same context goes to every UNet call of a phase
     earlyContext = Tensor.concat(early);
@@ -49,6 +58,14 @@ final class GuidancePlan {
   /** The batched context for the UNet call at this step: the passes stacked along the batch axis. */
   Tensor context(int step) {
     return step >= negativeStartStep ? lateContext : earlyContext;
+  }
+
+  /**
+   * The conditioning each pass of this step's UNet call stands for (the negative one for the unconditional
+   * passes), whose ControlNets apply to that pass. The positive pass is the one at index 1 (or 0 without guidance).
+   */
+  Conditioning[] sides(int step) {
+    return step >= negativeStartStep ? lateSides : earlySides;
   }
 
   int passCount(int step) {

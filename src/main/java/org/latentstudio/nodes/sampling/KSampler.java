@@ -30,6 +30,10 @@ public final class KSampler implements NodeType {
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
     SamplingLoop.Request request = SamplerPorts.request(in, 0f, 0);
-    return Outputs.of(Ports.LATENT, SamplingLoop.run(request, SamplingLoop.Span.full(in.get(DENOISE)), ctx));
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    Outputs out = Outputs.of(Ports.LATENT, SamplingLoop.run(request, SamplingLoop.Span.full(in.get(DENOISE)), ctx,
+        notes));
+    return notes.isEmpty() ? out : out.withDisplay(new org.latentstudio.exec.Display(notes, java.util.List.of(),
+        java.util.List.of()));
   }
 }

@@ -42,6 +42,9 @@ public final class KSamplerAdvanced implements NodeType {
         SamplerPorts.request(in, in.get(NEGATIVE_SCALE).floatValue(), in.getInt(NEGATIVE_START));
     SamplingLoop.Span span = new SamplingLoop.Span(1, in.getInt(START), in.getInt(END), in.get(ADD_NOISE),
         in.get(LEFTOVER));
-    return Outputs.of(Ports.LATENT, SamplingLoop.run(request, span, ctx));
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    Outputs out = Outputs.of(Ports.LATENT, SamplingLoop.run(request, span, ctx, notes));
+    return notes.isEmpty() ? out : out.withDisplay(new org.latentstudio.exec.Display(notes, java.util.List.of(),
+        java.util.List.of()));
   }
 }

@@ -53,6 +53,11 @@ final class SamplingLoop {
   private SamplingLoop() {}
 
   static Latent run(Request r, Span span, ExecContext ctx) throws NodeException {
+    return run(r, span, ctx, new java.util.ArrayList<>());
+  }
+
+  /** @param notes receives what the run wants the user to know (a control image that was resized) */
+  static Latent run(Request r, Span span, ExecContext ctx, java.util.List<String> notes) throws NodeException {
     Sampler sampler = sampler(r);
     sampler.setTimesteps(r.steps());
     float[] timesteps = sampler.timesteps();
@@ -95,22 +100,23 @@ final class SamplingLoop {
     LatentPreviewFactors previews = r.model().model().previewFactors();
     int previewEvery = ctx.settings().previewEvery();
     Tensor lastX0 = null;
-    try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().model())) {
+    OrtRuntime runtime = ctx.service(OrtRuntime.class);
+    try (UNetAddOns addOns = UNetAddOns.open(r, shape, runtime); UNet unet = UNet.open(runtime, addOns.unet())) {
+      notes.addAll(addOns.notes());
       InpaintInputs inpaint = inpaintInputs(unet, latent);
       for (int i = begin; i < end; i++) {
         ctx.checkCancelled();
         int step = i / order;
         Tensor scaled = sampler.scaleModelInput(x, i);
         int passes = guidance.passCount(step);
-        Tensor input;
-        if (inpaint != null) {
-          input = inpaint.withInputs(scaled, passes);
-        } else {
-          Tensor[] inputs = new Tensor[passes];
-          java.util.Arrays.fill(inputs, scaled);
-          input = Tensor.concat(inputs);
-        }
-        Tensor prediction = unet.predict(input, timesteps[i], guidance.context(step));
+        Tensor[] inputs = new Tensor[passes];
+        java.util.Arrays.fill(inputs, scaled);
+        Tensor batched = Tensor.concat(inputs);
+        // an inpainting UNet also takes the mask and the masked picture; ControlNets see the latents only
+        Tensor input = inpaint != null ? inpaint.withInputs(scaled, passes) : batched;
+        Tensor context = guidance.context(step);
+        Tensor prediction = unet.predict(input, timesteps[i], context,
+            addOns.extras(batched, timesteps[i], context, guidance.sides(step), batch));
         StepResult result = sampler.step(guidance.combine(prediction, step, batch), i, x, generator);
         x = result.prevSample();
         lastX0 = result.predOriginalSample();

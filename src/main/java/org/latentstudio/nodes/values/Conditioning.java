@@ -1,5 +1,7 @@
 package org.latentstudio.nodes.values;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.latentstudio.exec.SizedValue;
 import org.latentstudio.tensor.Tensor;
 
@@ -10,8 +12,24 @@ import org.latentstudio.tensor.Tensor;
  * @param empty      the encoding of the empty prompt with the same encoder, [1, 77, hidden]: the
  *                   unconditional pass of the general guidance form, and the stand-in for a negative prompt
  *                   before the step it starts at
+ * @param controls   the ControlNets applied to this conditioning, in the order they were applied
  */
-public record Conditioning(Tensor embeddings, Tensor empty) implements SizedValue {
+public record Conditioning(Tensor embeddings, Tensor empty, List<Control> controls) implements SizedValue {
+  public Conditioning {
+    controls = List.copyOf(controls);
+  }
+
+  public Conditioning(Tensor embeddings, Tensor empty) {
+    this(embeddings, empty, List.of());
+  }
+
+  /** The same prompt with one more ControlNet. */
+  public Conditioning withControl(Control control) {
+    List<Control> all = new ArrayList<>(controls);
+    all.add(control);
+    return new Conditioning(embeddings, empty, all);
+  }
+
   public int tokens() {
     return embeddings.dim(1);
   }
@@ -22,6 +40,6 @@ public record Conditioning(Tensor embeddings, Tensor empty) implements SizedValu
 
   @Override
   public long byteSize() {
-    return 4L * (embeddings.size() + empty.size());
+    return 4L * (embeddings.size() + empty.size()) + controls.stream().mapToLong(c -> 4L * c.image().size()).sum();
   }
 }

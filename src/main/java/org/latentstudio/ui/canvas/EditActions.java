@@ -84,6 +84,21 @@ final class EditActions {
     return Optional.empty();
   }
 
+  /** A Load Image node for a picture dropped on the canvas, with the picture chosen; one undo step. */
+  Optional<Node> addImageLoader(java.nio.file.Path picture, Point2D worldAt) {
+    Optional<NodeSchema> load = canvas.catalog().schema("LoadImage");
+    if (load.isEmpty()) {
+      return Optional.empty();
+    }
+    Node n = NodeFactory.create(canvas.graph(), load.get(), new Vec2(worldAt.getX(), worldAt.getY()),
+        NodeLayout.preferredSize(load.get())).withWidget("image", picture.toAbsolutePath().toString());
+    canvas.document().execute(new AddNodes("Add Load Image for " + picture.getFileName(), List.of(n), List.of(),
+        List.of()));
+    canvas.selection().clear();
+    canvas.selection().add(n.id());
+    return Optional.of(n);
+  }
+
   /** Splits a wire with a reroute dot at a canvas point; one undo step. */
   void insertReroute(Link wire, Point2D wp) {
     Optional<NodeSchema> reroute = canvas.catalog().schema("Reroute");

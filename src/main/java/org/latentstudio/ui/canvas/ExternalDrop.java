@@ -12,8 +12,9 @@ import org.latentstudio.graph.NodeSchema;
 
 /**
  * What can be dropped on the canvas from elsewhere: a node type from the node library (added where it lands), a
- * model from the models panel (its loader node, set to that model), or files, which the window opens as
- * workflows.
+ * model from the models panel (its loader node, set to that model), pictures (a Load Image node each, e.g. a
+ * control image or an IP-Adapter reference), or workflow files and PNGs that carry a workflow, which the window
+ * opens.
  */
 final class ExternalDrop {
   private final GraphCanvas canvas;
@@ -36,6 +37,24 @@ final class ExternalDrop {
     }
   }
 
+  static boolean isPicture(Path f) {
+    String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
+        || n.endsWith(".gif");
+  }
+
+  /** A PNG the studio (or ComfyUI) saved opens as its workflow; any other picture is an input. */
+  static boolean carriesWorkflow(Path f) {
+    if (!f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+      return false;
+    }
+    try {
+      return org.latentstudio.image.PngText.read(f).containsKey("workflow");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private void dragDropped(DragEvent e) {
     boolean done = false;
     Dragboard board = e.getDragboard();
@@ -51,7 +70,19 @@ final class ExternalDrop {
       }
     } else if (board.hasFiles()) {
       List<Path> files = board.getFiles().stream().map(File::toPath).toList();
-      canvas.host().filesDropped(files);
+      List<Path> workflows = new java.util.ArrayList<>();
+      Point2D at = wp;
+      for (Path f : files) {
+        if (isPicture(f) && !carriesWorkflow(f)) {
+          canvas.addImageLoader(f, at);
+          at = at.add(30, 30);
+        } else {
+          workflows.add(f);
+        }
+      }
+      if (!workflows.isEmpty()) {
+        canvas.host().filesDropped(workflows);
+      }
       done = true;
     }
     e.setDropCompleted(done);

@@ -317,6 +317,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return edits.addLoaderFor(kind, modelName, worldAt);
   }
 
+  /** Adds a Load Image node for a picture file at a canvas point (world coordinates). */
+  public Optional<Node> addImageLoader(java.nio.file.Path picture, Point2D worldAt) {
+    return edits.addImageLoader(picture, worldAt);
+  }
+
   /** Splits a wire with a reroute dot at a canvas point; one undo step. */
   public void insertReroute(Link wire, Point2D wp) {
     edits.insertReroute(wire, wp);

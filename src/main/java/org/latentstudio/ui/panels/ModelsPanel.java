@@ -22,7 +22,7 @@ import org.latentstudio.ui.models.ModelCatalog;
 import org.latentstudio.ui.models.ModelEntry;
 
 /**
- * The checkpoints (and LoRAs and ControlNets) found in the model folders. Drag one onto the canvas, or
+ * The checkpoints (and LoRAs, ControlNets, IP-Adapters and CLIP vision encoders) found in the model folders. Drag one onto the canvas, or
  * double-click it, to get the matching loader node with the model already chosen.
  */
 public final class ModelsPanel extends VBox {
@@ -70,6 +70,7 @@ public final class ModelsPanel extends VBox {
 
   private static final class ModelCell extends ListCell<ModelEntry> {
     ModelCell(Consumer<ModelEntry> add) {
+      setPrefWidth(0); // as wide as the list, not as its longest name: long names shorten instead of scrolling
       setOnMouseClicked(e -> {
         if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() != null) {
           add.accept(getItem());
@@ -98,6 +99,9 @@ public final class ModelsPanel extends VBox {
       Label kind = new Label(item.kind());
       kind.getStyleClass().add("muted");
       Label name = new Label(item.name());
+      // a long file name gives way (with an ellipsis) so the kind stays readable
+      name.setMinWidth(0);
+      kind.setMinWidth(Region.USE_PREF_SIZE);
       Region spacer = new Region();
       HBox.setHgrow(spacer, Priority.ALWAYS);
       HBox box = new HBox(6, name, spacer, kind);

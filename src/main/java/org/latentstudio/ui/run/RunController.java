@@ -323,6 +323,9 @@ public final class RunController {
       preview.set(last);
       previewCaption.set(nameOf(id, "") + " \u00b7 final");
     }
+    if (last == null && d.thumbnail() != null) {
+      last = FxImages.toFx(d.thumbnail());
+    }
     String text = String.join("\n", d.text());
     if (!text.isEmpty() || last != null) {
       marks.result(id, text, last);
