@@ -48,7 +48,7 @@ public final class ModelLibrary {
       }
       found.addAll(checkpointsIn(dir));
       found.addAll(checkpointsIn(dir.resolve("checkpoints")));
-      found.addAll(filesIn(dir.resolve("loras"), Kind.LORA, ".safetensors"));
+      found.addAll(filesUnder(dir.resolve("loras"), Kind.LORA, ".safetensors"));
       found.addAll(foldersIn(dir.resolve("controlnet"), Kind.CONTROLNET));
     }
     found.sort(Comparator.comparing(Entry::kind).thenComparing(e -> e.name().toLowerCase(Locale.ROOT)));
@@ -125,6 +125,24 @@ public final class ModelLibrary {
         + "by path, or the name of one in a configs/ folder of " + dirs);
   }
 
+  /**
+   * A LoRA by path, or by its name in a {@code loras} folder (sub-folders included: {@code styles/ink.safetensors}).
+   */
+  public Path resolveLora(String nameOrPath) throws ModelException {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      throw new ModelException("no LoRA given; set lora_name to a .safetensors file, or to the name of one in the "
+          + "loras folders of " + dirs);
+    }
+    Optional<Path> p = resolveFile(nameOrPath, "loras");
+    if (p.isPresent()) {
+      return p.get();
+    }
+    List<String> names = scan(Kind.LORA).stream().map(Entry::name).toList();
+    throw new ModelException("no LoRA '" + nameOrPath + "' in the loras folders of " + dirs
+        + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
+        + ". Give a .safetensors file path, or one of those names");
+  }
+
   public Optional<Path> resolveFile(String nameOrPath, String subdir) {
     Path direct = Path.of(nameOrPath);
     if (direct.isAbsolute() || Files.isRegularFile(direct)) {
@@ -139,14 +157,17 @@ public final class ModelLibrary {
     return Optional.empty();
   }
 
-  private static List<Entry> filesIn(Path dir, Kind kind, String suffix) {
+  /** Files under {@code dir} and its sub-folders, named by their path relative to it. */
+  private static List<Entry> filesUnder(Path dir, Kind kind, String suffix) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix))
-          .map(p -> new Entry(kind, p.getFileName().toString(), p)).toList();
-    } catch (IOException e) {
+    try (Stream<Path> files = Files.walk(dir, 4)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix))
+          .map(p -> new Entry(kind, dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'), p))
+          .sorted(Comparator.comparing(Entry::name)).toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
       return List.of();
     }
   }

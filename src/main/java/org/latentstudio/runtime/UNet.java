@@ -23,7 +23,8 @@ public final class UNet implements AutoCloseable {
     return open(runtime, model.unet());
   }
 
-  /** The UNet in {@code source}: a model's own, or another graph of the same inputs (benchmarks compare them). */
+  /** The UNet in {@code source}: a model's own, one with LoRAs merged into it, or another
+   * graph of the same inputs (benchmarks compare them). */
   public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
     return runtime.open(source, UNet::new);
   }

@@ -95,7 +95,7 @@ final class SamplingLoop {
     LatentPreviewFactors previews = r.model().model().previewFactors();
     int previewEvery = ctx.settings().previewEvery();
     Tensor lastX0 = null;
-    try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().model())) {
+    try (UNet unet = UNet.open(ctx.service(OrtRuntime.class), r.model().unet())) {
       InpaintInputs inpaint = inpaintInputs(unet, latent);
       for (int i = begin; i < end; i++) {
         ctx.checkCancelled();
