@@ -60,9 +60,14 @@ public record LoraFile(Path path, String fingerprint, String format, List<LoraLa
           + "checkpoint, which Latent Studio does not run yet. Use a LoRA made for Stable Diffusion 1.x");
     }
     if (kind != ModelFileKind.LORA) {
-      throw new LoraException(p + " is " + kind.description() + ", not a LoRA. "
-          + (kind == ModelFileKind.UNKNOWN ? "A LoRA holds lora_down/lora_up (kohya) or lora_A/lora_B (PEFT) "
-          + "weights" : "Load it with the node for that kind of file") + "; give a LoRA .safetensors file");
+      throw new LoraException(p + " is " + kind.description() + ", not a LoRA (a LoRA holds lora_down/lora_up or "
+          + "lora_A/lora_B weights). " + switch (kind) {
+            case SD1_CHECKPOINT, SD2_CHECKPOINT, SDXL_CHECKPOINT, SD3_CHECKPOINT, FLUX_CHECKPOINT ->
+                "A whole model is loaded with Load Checkpoint";
+            case DIFFUSERS_UNET -> "It is part of a diffusers folder: load the folder with Load Checkpoint";
+            case UNKNOWN -> "Give a LoRA .safetensors file";
+            default -> kind.advice().substring(0, 1).toUpperCase(Locale.ROOT) + kind.advice().substring(1);
+          });
     }
     String variant = LoraKeys.unsupportedVariant(w.names());
     if (variant != null) {

@@ -139,7 +139,7 @@ public final class OrtRuntime implements AutoCloseable {
     return weights(source).targets(part, source.label());
   }
 
-  private GraphWeights weights(ModelSource source) throws ModelException {
+  GraphWeights weights(ModelSource source) throws ModelException {
     synchronized (graphWeights) {
       GraphWeights w = graphWeights.get(source.key());
       if (w == null) {

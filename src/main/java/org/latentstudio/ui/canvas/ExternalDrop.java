@@ -12,7 +12,8 @@ import org.latentstudio.graph.NodeSchema;
 
 /**
  * What can be dropped on the canvas from elsewhere: a node type from the node library (added where it lands), a
- * model from the models panel (its loader node, set to that model), or files, which the window opens as
+ * model from the models panel (its loader node, set to that model; a LoRA dropped on a checkpoint's wire is put in
+ * between), or files, which the window opens as
  * workflows.
  */
 final class ExternalDrop {
@@ -47,7 +48,7 @@ final class ExternalDrop {
     } else if (board.hasContent(GraphCanvas.MODEL_FORMAT)) {
       String[] parts = String.valueOf(board.getContent(GraphCanvas.MODEL_FORMAT)).split("\n", 2);
       if (parts.length == 2) {
-        done = canvas.addLoaderFor(parts[0], parts[1], wp).isPresent();
+        done = canvas.dropModel(parts[0], parts[1], wp).isPresent();
       }
     } else if (board.hasFiles()) {
       List<Path> files = board.getFiles().stream().map(File::toPath).toList();
