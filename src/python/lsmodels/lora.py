@@ -157,8 +157,9 @@ def _old_name(module: str, table: dict, processor: bool) -> Optional[str]:
 def _save(path: str, tensors: dict, metadata: dict) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
-    save_file({k: v.detach().to(torch.float32).contiguous() for k, v in sorted(tensors.items())}, tmp,
-              metadata=metadata)
+    keep = (torch.float16, torch.bfloat16)  # half-precision LoRAs stay so; anything else is written as float32
+    save_file({k: (v if v.dtype in keep else v.to(torch.float32)).detach().contiguous()
+               for k, v in sorted(tensors.items())}, tmp, metadata=metadata)
     os.replace(tmp, path)
 
 

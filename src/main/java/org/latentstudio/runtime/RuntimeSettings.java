@@ -32,15 +32,6 @@ public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBu
     return new RuntimeSettings(preferCuda, cudaDevice, sessionBudgetBytes, threads, spinWait);
   }
 
-  /**
-   * The memory for LoRA deltas and merged weights kept between session builds ({@code latentstudio.lora.cache}):
-   * a quarter of the Java heap, at most 1 GiB, by default.
-   */
-  public static long loraCacheBytes() {
-    String p = System.getProperty("latentstudio.lora.cache");
-    return p != null ? parseBytes(p) : Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
-  }
-
   /** Half the machine's memory. */
   public static long defaultBudget() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
