@@ -94,7 +94,7 @@ final class EditActions {
    * by the source's MODEL and CLIP, and every user of those outputs is moved onto the loader's, as one undo step.
    * A source with a MODEL output but no CLIP gets the model-only loader. Empty if the wire carries neither.
    */
-  Optional<Node> insertLoraOn(Link wire, String loraName, Point2D worldAt) {
+  Optional<Node> insertLoraOn(Link wire, String loraName) {
     Graph g = canvas.graph();
     Node source = g.node(wire.from().node()).orElse(null);
     NodeSchema sourceSchema = source == null ? null : canvas.catalog().schema(source.type()).orElse(null);
@@ -112,9 +112,10 @@ final class EditActions {
     if (loader.isEmpty()) {
       return Optional.empty();
     }
+    // below the checkpoint, where a graph laid out left to right usually has room, rather than over the wire
     Vec2 size = NodeLayout.preferredSize(loader.get());
-    Node n = NodeFactory.create(g, loader.get(), new Vec2(worldAt.getX() - size.x() / 2, worldAt.getY() - size.y() / 2),
-        size).withWidget("lora_name", loraName);
+    Node n = NodeFactory.create(g, loader.get(), new Vec2(source.position().x(),
+        source.position().y() + source.size().y() + 40), size).withWidget("lora_name", loraName);
     List<Command> steps = new ArrayList<>();
     steps.add(AddNodes.one(n));
     for (Optional<OutputSpec> out : List.of(model, clip)) {

@@ -323,7 +323,7 @@ public final class GraphCanvas extends Region implements WidgetContext {
    */
   public Optional<Node> dropModel(String kind, String modelName, Point2D worldAt) {
     Link wire = kind.equals("lora") ? hits().wireAt(worldAt) : null;
-    Optional<Node> inserted = wire == null ? Optional.empty() : edits.insertLoraOn(wire, modelName, worldAt);
+    Optional<Node> inserted = wire == null ? Optional.empty() : edits.insertLoraOn(wire, modelName);
     return inserted.isPresent() ? inserted : edits.addLoaderFor(kind, modelName, worldAt);
   }
 

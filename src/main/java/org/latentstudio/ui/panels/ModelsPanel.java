@@ -98,10 +98,14 @@ public final class ModelsPanel extends VBox {
       Label kind = new Label(item.kind());
       kind.getStyleClass().add("muted");
       Label name = new Label(item.name());
+      name.setMinWidth(0); // a long file name is cut with an ellipsis; the kind stays in view
+      kind.setMinWidth(Region.USE_PREF_SIZE);
       Region spacer = new Region();
       HBox.setHgrow(spacer, Priority.ALWAYS);
       HBox box = new HBox(6, name, spacer, kind);
       box.setAlignment(Pos.CENTER_LEFT);
+      box.setMinWidth(0);
+      box.prefWidthProperty().bind(getListView().widthProperty().subtract(24));
       setGraphic(box);
       setText(null);
       setTooltip(new Tooltip(item.path().toString()));
