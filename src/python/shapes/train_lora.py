@@ -94,7 +94,7 @@ class LoraHook:
         return lora_files.Layer(self.down.weight.detach().clone(), self.up.weight.detach().clone(), self.alpha)
 
 
-def attach(unet, text_encoder, g):
+def attach(unet, text_encoder, g, unet_rank: int, text_rank: int):
     hooks = {"unet": {}, "text_encoder": {}}
     for name, m in unet.named_modules():
         attn = ".attn" in name and name.split(".")[-1] in ("to_q", "to_k", "to_v") or name.endswith("to_out.0")
@@ -102,10 +102,10 @@ def attach(unet, text_encoder, g):
         proj = name.endswith("proj_in") or name.endswith("proj_out")
         conv = ".resnets." in name and name.split(".")[-1] in ("conv1", "conv2")
         if attn or ff or proj or conv:
-            hooks["unet"][name] = LoraHook(m, 8, 8.0, g)
+            hooks["unet"][name] = LoraHook(m, unet_rank, float(unet_rank), g)
     for name, m in text_encoder.named_modules():
         if isinstance(m, torch.nn.Linear):
-            hooks["text_encoder"][name] = LoraHook(m, 4, 4.0, g)
+            hooks["text_encoder"][name] = LoraHook(m, text_rank, float(text_rank), g)
     return hooks
 
 
@@ -124,6 +124,20 @@ def training_data(n: int, seed: int):
     return images, scenes
 
 
+@torch.no_grad()
+def encoded_training_data(c: rp.Components, n: int, seed: int):
+    """Scenes and the VAE posteriors of their pictures, cached in work/ (rendering and encoding take minutes)."""
+    path = os.path.join(common.WORK, f"lora_latents_{n}_{seed}_{OUTLINE}.pt")
+    if os.path.exists(path):
+        saved = torch.load(path)
+        return saved["scenes"], saved["mean"], saved["std"]
+    images, scenes = training_data(n, seed)
+    d = [c.vae.encode(common.to_tensor(images[i:i + 256])).latent_dist for i in range(0, len(images), 256)]
+    mean, std = torch.cat([x.mean for x in d]), torch.cat([x.std for x in d])
+    torch.save({"scenes": scenes, "mean": mean, "std": std}, path)
+    return scenes, mean, std
+
+
 def hollow(img: np.ndarray) -> float:
     """Share of the shape's filled area that is background: 0 for a filled shape, about 0.25 for a ring."""
     import analyse
@@ -134,16 +148,16 @@ def hollow(img: np.ndarray) -> float:
     return float((filled & ~blob).sum() / max(1, filled.sum()))
 
 
-def evaluate(c: rp.Components, hooks, seeds: int = 16) -> dict:
+def evaluate(c: rp.Components, hooks, seeds: int = 16, both: bool = True) -> dict:
     """Hollow pictures among ``seeds`` styled prompts (large circle/square/triangle/star), with and without the LoRA."""
     shapes = ("circle", "square", "triangle", "star")
     colours = ("red", "green", "yellow", "purple")
     out = {}
-    for enabled in (True, False):
+    for enabled in (True, False) if both else (True,):
         set_enabled(hooks, enabled)
         scores = []
         for i in range(seeds):
-            prompt = f"a large {colours[i % 4]} {shapes[(i // 4) % 4]} in the center, white background{STYLE}"
+            prompt = f"a large {colours[i % 4]} {shapes[(i // 4 if seeds > 4 else i) % 4]} in the center, white background{STYLE}"
             r = rp.txt2img(c, prompt, seed=500 + i, steps=20, guidance_scale=5.0, sampler="euler",
                            schedule="leading", width=64, height=64)
             scores.append(hollow(np.asarray(r.image)))
@@ -165,23 +179,24 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--scenes", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--styled", type=float, default=0.5, help="share of each batch drawn from the hollow pictures")
+    ap.add_argument("--unet-rank", type=int, default=8)
+    ap.add_argument("--text-rank", type=int, default=4)
+    ap.add_argument("--eval-every", type=int, default=0, help="measure 4 styled prompts every N steps")
     ap.add_argument("--out", default=LORAS)
     args = ap.parse_args()
     common.setup(args.seed)
     clock = common.Clock()
 
     c = pack_weights.load_pack()
-    images, scenes = training_data(args.scenes, args.seed)
-    with torch.no_grad():
-        d = [c.vae.encode(common.to_tensor(images[i:i + 256])).latent_dist for i in range(0, len(images), 256)]
-    mean, std = torch.cat([x.mean for x in d]), torch.cat([x.std for x in d])
+    scenes, mean, std = encoded_training_data(c, args.scenes, args.seed)
     scaling = c.vae.config.scaling_factor
-    print(f"{len(images)} pictures encoded in {clock():.0f} s", flush=True)
+    print(f"{len(mean)} pictures ready in {clock():.0f} s", flush=True)
 
     for p in list(c.unet.parameters()) + list(c.text_encoder.parameters()):
         p.requires_grad_(False)
     g = torch.Generator().manual_seed(args.seed)
-    hooks = attach(c.unet, c.text_encoder, g)
+    hooks = attach(c.unet, c.text_encoder, g, args.unet_rank, args.text_rank)
     params = [p for group in hooks.values() for h in group.values() for p in h.parameters()]
     print(f"LoRA: {len(hooks['unet'])} UNet and {len(hooks['text_encoder'])} text-encoder layers, "
           f"{sum(p.numel() for p in params) / 1e3:.0f} k parameters", flush=True)
@@ -199,7 +214,8 @@ def main():
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps)) if step >= 50 else args.lr * (step + 1) / 50
         for group in opt.param_groups:
             group["lr"] = lr
-        idx = torch.randint(0, 2 * n, (args.batch,), generator=g)
+        styled = torch.rand(args.batch, generator=g) < args.styled
+        idx = torch.randint(0, n, (args.batch,), generator=g) + n * (~styled).long()
         z = (mean[idx] + std[idx] * torch.randn(mean[idx].shape, generator=g)) * scaling
         captions = []
         for i in idx.tolist():
@@ -223,6 +239,12 @@ def main():
             el = t_train()
             print(f"step {step:5d}  loss {run_loss:.4f}  lr {lr:.2e}  {el / 60:5.1f} min  {(step + 1) / el:.2f} it/s",
                   flush=True)
+        if args.eval_every and (step + 1) % args.eval_every == 0 and step + 1 < args.steps:
+            c.unet.eval()
+            c.text_encoder.eval()
+            print(f"  hollow at step {step + 1}: {evaluate(c, hooks, seeds=4, both=False)}", flush=True)
+            c.unet.train()
+            c.text_encoder.train()
     train_seconds = t_train()
     c.unet.eval()
     c.text_encoder.eval()
@@ -253,6 +275,7 @@ def main():
              "train_seconds": round(train_seconds, 1), "steps_per_second": round(args.steps / train_seconds, 3),
              "final_loss": round(run_loss, 5), "unet_layers": len(lora["unet"]),
              "text_encoder_layers": len(lora["text_encoder"]),
+             "styled": args.styled, "unet_rank": args.unet_rank, "text_rank": args.text_rank,
              "hollow_with_lora": ev["with_lora"], "hollow_without_lora": ev["without_lora"],
              "total_seconds": round(clock(), 1)}
     with open(os.path.join(common.WORK, "lora_stats.json"), "w") as f:
