@@ -38,7 +38,7 @@ class LoraMergeTest {
 
   @BeforeAll
   static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.fromSystemProperties());
+    runtime = new OrtRuntime(RuntimeSettings.defaults());
   }
 
   @AfterAll

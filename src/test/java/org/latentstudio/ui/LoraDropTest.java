@@ -31,7 +31,7 @@ class LoraDropTest extends StudioTestBase {
     executor.close();
     executor = context.executor();
     return new StudioConfig(context.registry(), context.executor(), tmp.resolve("user"), tmp.resolve("output"),
-        null, new LibraryModelCatalog(context.models()), w -> dialogs, desktop, 0, false);
+        null, new LibraryModelCatalog(context.models()), w -> dialogs, desktop, 1, 0, false);
   }
 
   @AfterEach
