@@ -85,6 +85,18 @@ class ShapesLoraTest {
     assertTrue(without == 0, "and in none without it: " + without + " " + scores);
   }
 
+  /** The LoRA was trained on ordinary captions too, so it leaves a prompt without the style word as it was. */
+  @Test
+  void withoutTheStyleWordTheLoraMostlyLeavesShapesFilled() throws Exception {
+    int hollow = 0;
+    for (int i = 0; i < 16; i++) {
+      hollow += analyser.hollowness(draw("lora.json", i, "positive.text=" + prompt(i).replace(", in sks style", "")))
+          >= HOLLOW ? 1 : 0;
+    }
+    System.out.println("shapes LoRA without the style word: hollow " + hollow + "/16");
+    assertTrue(hollow <= 2, "the LoRA must not make every shape hollow: " + hollow + "/16");
+  }
+
   @Test
   void thePeftFileIsTheSameLora() throws Exception {
     for (int i = 0; i < 3; i++) {
