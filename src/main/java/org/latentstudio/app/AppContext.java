@@ -47,6 +47,10 @@ public final class AppContext implements AutoCloseable {
         .withLazy(OrtRuntime.class, () -> {
           StartupClock.mark("ONNX Runtime starting");
           OrtRuntime runtime = new OrtRuntime(settings.runtime(System.getProperties()));
+          String loraCache = System.getProperty("latentstudio.lora.cache");
+          if (loraCache != null) {
+            runtime.setLoraCacheBudget(Sizes.parse("latentstudio.lora.cache", loraCache));
+          }
           StartupClock.mark("ONNX Runtime ready");
           notices.accept(runtime.provider().describe());
           return runtime;

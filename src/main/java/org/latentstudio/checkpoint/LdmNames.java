@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * {@code convert_ldm_clip_checkpoint}). Only names change; the tensors are the same bytes (the VAE attention's
  * 1×1 convs become Linear weights by viewing them without the size-1 axes).
  */
-final class LdmNames {
+public final class LdmNames {
   static final String UNET = "model.diffusion_model.";
   static final String VAE = "first_stage_model.";
   static final String CLIP = "cond_stage_model.transformer.";
@@ -29,7 +29,7 @@ final class LdmNames {
    *
    * @param layers resnets per down block (layers_per_block)
    */
-  static String unet(String key, int layers) {
+  public static String unet(String key, int layers) {
     switch (key) {
       case "time_embed.0.weight", "time_embed.0.bias" -> {
         return "time_embedding.linear_1." + last(key);

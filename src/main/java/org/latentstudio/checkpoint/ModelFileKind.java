@@ -43,7 +43,8 @@ public enum ModelFileKind {
     boolean loraXl = false;
     for (String k : w.names()) {
       if (k.startsWith("lora_unet_") || k.startsWith("lora_te") || k.contains(".lora_down.") || k.contains(".lora_up.")
-          || k.contains(".lora_A.") || k.contains(".lora_B.") || k.contains("_lora.down.") || k.contains(".hada_w1")
+          || k.contains(".lora_A.") || k.contains(".lora_B.") || k.contains("_lora.down.") || k.contains(".lora.down.")
+          || k.contains(".lora_linear_layer.") || k.contains(".hada_w1")
           || k.contains(".lokr_w1")) {
         lora = true;
         loraXl |= k.startsWith("lora_te2_") || k.startsWith("lora_te1_") || k.contains("text_encoder_2.");

@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
       + "the JIT compile the hot paths (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--vary", paramLabel = "NODE_ID.INPUT=V1,V2,...", description = "Give the input the next of "
+      + "these values at each run, warm-ups included, and print every run with the models it built: the cost of "
+      + "switching, e.g. --vary lora.strength_model=0,1 (a LoRA on and off).")
+  String vary;
+
   @Option(names = {"--output", "-o"}, paramLabel = "DIR", description = "Where save nodes write (default: a "
       + "temporary folder, removed afterwards).")
   Path output;
@@ -85,10 +90,17 @@ final class BenchCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
     }
+    List<Graph> variants;
+    try {
+      variants = variants(graph);
+    } catch (Overrides.BadOverride e) {
+      err.println("error: " + e.getMessage());
+      return LatentStudioCommand.BAD_INPUT;
+    }
     Path dir = output != null ? output : Files.createTempDirectory("latentstudio-bench");
     try {
-      RunRequest request = new RunRequest(graph, Set.of(), new RunSettings(dir, 0), "");
-      RunResult warm = runOnce(request, ExecutionListener.NONE);
+      Runs sequence = new Runs(variants, dir, out);
+      RunResult warm = sequence.next(ExecutionListener.NONE, "warm-up");
       if (warm.status() == RunResult.Status.CANCELLED) {
         return LatentStudioCommand.CANCELLED;
       }
@@ -97,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         return warm.status() == RunResult.Status.INVALID ? LatentStudioCommand.BAD_INPUT : LatentStudioCommand.FAILED;
       }
       for (int i = 1; i < warmup; i++) {
-        if (runOnce(request, ExecutionListener.NONE).status() == RunResult.Status.CANCELLED) {
+        if (sequence.next(ExecutionListener.NONE, "warm-up").status() == RunResult.Status.CANCELLED) {
           return LatentStudioCommand.CANCELLED;
         }
       }
@@ -118,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
         long before = runtime.stats().onnxNanos();
         long threadBefore = threads.getCurrentThreadCpuTime();
         long processBefore = os == null ? 0 : os.getProcessCpuTime();
-        RunResult r = runOnce(request, times);
+        RunResult r = sequence.next(times, "run " + (i + 1));
         if (r.status() == RunResult.Status.CANCELLED) {
           return LatentStudioCommand.CANCELLED;
         }
@@ -130,7 +142,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         totals[i] = r.nanos();
         onnx[i] = runtime.stats().onnxNanos() - before;
-        out.printf(Locale.ROOT, "run %d: %s ms, onnx %s ms%n", i + 1, ms(totals[i]), ms(onnx[i]));
+        if (vary == null) {
+          out.printf(Locale.ROOT, "run %d: %s ms, onnx %s ms%n", i + 1, ms(totals[i]), ms(onnx[i]));
+        }
       }
       times.print(out, runs, Arrays.stream(totals).sum());
       long total = Arrays.stream(totals).sum();
@@ -155,9 +169,62 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private RunResult runOnce(RunRequest request, ExecutionListener listener) {
-    app.executor().cache().clear();
-    return app.executor().run(request, listener, interrupt);
+  /** The graph once per value of {@code --vary}, or just the graph. */
+  private List<Graph> variants(Graph graph) throws Overrides.BadOverride {
+    if (vary == null) {
+      return List.of(graph);
+    }
+    int eq = vary.indexOf('=');
+    if (eq < 0) {
+      throw new Overrides.BadOverride("--vary " + vary + ": write it as NODE_ID.INPUT=VALUE1,VALUE2,...");
+    }
+    List<Graph> out = new java.util.ArrayList<>();
+    for (String value : vary.substring(eq + 1).split(",", -1)) {
+      out.add(Overrides.apply(graph, app.registry(), List.of(vary.substring(0, eq) + "=" + value)));
+    }
+    return out;
+  }
+
+  /**
+   * The runs in turn, each on the next variant with the node cache cleared, so each does all the work (loaded
+   * models stay loaded). With {@code --vary} each run is printed with the sessions it had to build.
+   */
+  private final class Runs {
+    private final List<Graph> variants;
+    private final Path dir;
+    private final PrintWriter out;
+    private int count;
+
+    Runs(List<Graph> variants, Path dir, PrintWriter out) {
+      this.variants = variants;
+      this.dir = dir;
+      this.out = out;
+    }
+
+    RunResult next(ExecutionListener listener, String label) {
+      Graph g = variants.get(count % variants.size());
+      String value = vary == null ? "" : vary.substring(0, vary.indexOf('=') + 1)
+          + vary.substring(vary.indexOf('=') + 1).split(",", -1)[count % variants.size()];
+      count++;
+      OrtRuntime runtime = app.runtime();
+      int loads = runtime.modelLoads();
+      long loadNanos = runtime.modelLoadNanos();
+      long mergeNanos = runtime.weightOverrides().mergeNanos();
+      long onnx = runtime.stats().onnxNanos();
+      app.executor().cache().clear();
+      RunResult r = app.executor().run(new RunRequest(g, Set.of(), new RunSettings(dir, 0), ""), listener,
+          interrupt);
+      if (vary != null && r.succeeded()) {
+        int built = runtime.modelLoads() - loads;
+        out.printf(Locale.ROOT, "%s (%s): %s ms, onnx %s ms, %s%n", label, value, ms(r.nanos()),
+            ms(runtime.stats().onnxNanos() - onnx), built == 0 ? "no session built"
+                : "built " + built + (built == 1 ? " session" : " sessions") + " in "
+                + ms(runtime.modelLoadNanos() - loadNanos) + " ms (LoRA merges "
+                + ms(runtime.weightOverrides().mergeNanos() - mergeNanos) + " ms)");
+        out.flush();
+      }
+      return r;
+    }
   }
 
   /** Time per node across the timed runs, and how much of it was inside ONNX Runtime. */

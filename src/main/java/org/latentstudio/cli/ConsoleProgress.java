@@ -58,6 +58,15 @@ final class ConsoleProgress implements ExecutionListener {
   }
 
   @Override
+  public void warning(NodeId id, String message) {
+    if (interactive && lastTotal > 0) {
+      err.println();
+    }
+    err.println("  warning: " + message);
+    err.flush();
+  }
+
+  @Override
   public void nodeFinished(NodeId id, String type, Outputs outputs, long nanos) {
     err.println(String.format(java.util.Locale.ROOT, "  done in %.3f s", nanos / 1e9));
   }

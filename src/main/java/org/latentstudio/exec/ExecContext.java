@@ -15,6 +15,12 @@ public interface ExecContext {
 
   void preview(RgbImage image);
 
+  /**
+   * Tells the user of something that did not stop the node but may not be what they meant (a LoRA that matched
+   * only part of the model): the terminal prints it, the studio lists it under Problems.
+   */
+  default void warn(String message) {}
+
   <T> T service(Class<T> type);
 
   RunSettings settings();

@@ -21,6 +21,9 @@ public interface ExecutionListener {
 
   default void preview(NodeId id, RgbImage image) {}
 
+  /** A running node warns of something the user may want to act on; the run goes on. */
+  default void warning(NodeId id, String message) {}
+
   default void nodeFinished(NodeId id, String type, Outputs outputs, long nanos) {}
 
   default void nodeFailed(NodeExecutionException error) {}

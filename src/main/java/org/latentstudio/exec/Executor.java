@@ -256,6 +256,11 @@ public final class Executor implements AutoCloseable {
     }
 
     @Override
+    public void warn(String message) {
+      listener.warning(nodeId, message);
+    }
+
+    @Override
     public <T> T service(Class<T> type) {
       return services.require(type);
     }

@@ -19,6 +19,8 @@ import org.latentstudio.nodes.latent.EmptyLatentImage;
 import org.latentstudio.nodes.latent.LatentUpscale;
 import org.latentstudio.nodes.latent.SetLatentNoiseMask;
 import org.latentstudio.nodes.loaders.CheckpointLoader;
+import org.latentstudio.nodes.loaders.LoraLoader;
+import org.latentstudio.nodes.loaders.LoraLoaderModelOnly;
 import org.latentstudio.nodes.primitive.FloatMath;
 import org.latentstudio.nodes.primitive.IntMath;
 import org.latentstudio.nodes.primitive.PrimitiveBoolean;
@@ -41,6 +43,8 @@ public final class BuiltinNodes {
   public static NodeRegistry registry() {
     return new NodeRegistry()
         .register(new CheckpointLoader())
+        .register(new LoraLoader())
+        .register(new LoraLoaderModelOnly())
         .register(new CLIPTextEncode())
         .register(new KSampler())
         .register(new KSamplerAdvanced())

@@ -64,7 +64,7 @@ public final class ModelLibrary {
       }
       found.addAll(checkpointsIn(dir));
       found.addAll(checkpointsIn(dir.resolve("checkpoints")));
-      found.addAll(filesIn(dir.resolve("loras"), Kind.LORA, ".safetensors"));
+      found.addAll(filesUnder(dir.resolve("loras"), Kind.LORA, ".safetensors"));
       found.addAll(foldersIn(dir.resolve("controlnet"), Kind.CONTROLNET));
       found.addAll(filesIn(dir.resolve("controlnet"), Kind.CONTROLNET, ".safetensors"));
       found.addAll(filesIn(dir.resolve("ipadapter"), Kind.IPADAPTER, ".safetensors"));
@@ -170,6 +170,24 @@ public final class ModelLibrary {
         + ")") + ". Give a file or folder path, or one of those names");
   }
 
+  /**
+   * A LoRA by path, or by its name in a {@code loras} folder (sub-folders included: {@code styles/ink.safetensors}).
+   */
+  public Path resolveLora(String nameOrPath) throws ModelException {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      throw new ModelException("no LoRA given; set lora_name to a .safetensors file, or to the name of one in the "
+          + "loras folders of " + dirs);
+    }
+    Optional<Path> p = resolveFile(nameOrPath, "loras");
+    if (p.isPresent()) {
+      return p.get();
+    }
+    List<String> names = scan(Kind.LORA).stream().map(Entry::name).toList();
+    throw new ModelException("no LoRA '" + nameOrPath + "' in the loras folders of " + dirs
+        + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
+        + ". Give a .safetensors file path, or one of those names");
+  }
+
   public Optional<Path> resolveFile(String nameOrPath, String subdir) {
     Path direct = Path.of(nameOrPath);
     if (direct.isAbsolute() || Files.isRegularFile(direct)) {
@@ -184,6 +202,22 @@ public final class ModelLibrary {
     return Optional.empty();
   }
 
+  /** Files under {@code dir} and its sub-folders, named by their path relative to it. */
+  private static List<Entry> filesUnder(Path dir, Kind kind, String suffix) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir, 4)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix))
+          .map(p -> new Entry(kind, dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'), p))
+          .sorted(Comparator.comparing(Entry::name)).toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
+  /** Files directly in {@code dir} (not in model folders inside it). */
   private static List<Entry> filesIn(Path dir, Kind kind, String suffix) {
     if (!Files.isDirectory(dir)) {
       return List.of();

@@ -1,7 +1,11 @@
 package org.latentstudio.runtime;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.latentstudio.compiler.CompiledGraph;
+import org.latentstudio.lora.LoraPatch;
 
 /**
  * Where a session's model comes from: an ONNX file on disk, or a graph compiled from the user's weights. The
@@ -38,6 +42,39 @@ public sealed interface ModelSource {
    * @param weightBytes the size of its weights once loaded, for the memory budget
    */
   record Compiled(String key, String label, long weightBytes, GraphSource graph) implements ModelSource {}
+
+  /**
+   * A model with LoRAs merged into its weights when its session is built: a session of its own, told apart from
+   * the base model's and from other LoRA sets and strengths by its key. An empty list is the base model itself
+   * ({@link #withLoras}).
+   */
+  record Patched(ModelSource base, List<LoraPatch> loras) implements ModelSource {
+    public Patched {
+      if (base instanceof Patched p) {
+        List<LoraPatch> all = new ArrayList<>(p.loras());
+        all.addAll(loras);
+        loras = all;
+        base = p.base();
+      }
+      loras = List.copyOf(loras);
+    }
+
+    @Override
+    public String key() {
+      return base.key() + " + LoRA " + loras.stream().map(LoraPatch::key).collect(Collectors.joining(" + "));
+    }
+
+    @Override
+    public String label() {
+      return base.label() + " with " + loras.stream().map(l -> l.file().name() + " at " + l.strength())
+          .collect(Collectors.joining(", "));
+    }
+  }
+
+  /** This model with {@code loras} merged into its weights, or itself when there are none. */
+  default ModelSource withLoras(List<LoraPatch> loras) {
+    return loras.isEmpty() ? this : new Patched(this, loras);
+  }
 
   /** Produces the compiled graph; compiling may fail with a message about the checkpoint. */
   @FunctionalInterface

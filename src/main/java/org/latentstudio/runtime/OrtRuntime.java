@@ -1,5 +1,10 @@
 package org.latentstudio.runtime;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
@@ -8,10 +13,15 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.latentstudio.compiler.CompileOptions;
 import org.latentstudio.compiler.CompiledGraph;
+import org.latentstudio.lora.LoraPart;
+import org.latentstudio.lora.LoraPatch;
+import org.latentstudio.lora.LoraTargets;
 
 /**
  * The one place that creates and owns ONNX Runtime sessions. It picks the execution provider once (CUDA when
@@ -24,12 +34,21 @@ public final class OrtRuntime implements AutoCloseable {
   private final ExecutionProvider provider;
   private final SessionCache sessions;
   private final RuntimeStats stats = new RuntimeStats();
+  private final WeightOverrides overrides;
+  private final Map<String, GraphWeights> graphWeights = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, GraphWeights> eldest) {
+      return size() > 16;
+    }
+  };
 
   public OrtRuntime(RuntimeSettings settings) {
     this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "latentstudio");
     this.settings = settings;
     this.provider = chooseProvider(settings);
     this.sessions = new SessionCache(this::load, OrtRuntime::footprint, settings.sessionBudgetBytes());
+    // an SD1.5 LoRA of the usual layers holds 1.1 GB of UNet deltas and 0.5 GB of merged fp16 weights
+    this.overrides = new WeightOverrides(Runtime.getRuntime().maxMemory() / 4);
   }
 
   public ExecutionProvider provider() {
@@ -55,7 +74,8 @@ public final class OrtRuntime implements AutoCloseable {
 
   /** The model from {@code source}, loaded on first use and kept for later runs. Close the lease after use. */
   public ModelLease open(ModelSource source) throws ModelException {
-    if (source instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
+    ModelSource file = source instanceof ModelSource.Patched p ? p.base() : source;
+    if (file instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
       throw new ModelException("model file " + f.path() + " does not exist");
     }
     return new ModelLease(sessions.acquire(source));
@@ -95,6 +115,11 @@ public final class OrtRuntime implements AutoCloseable {
     sessions.setBudget(bytes);
   }
 
+  /** The memory for LoRA deltas and merged weights kept between session builds; a quarter of the heap at first. */
+  public void setLoraCacheBudget(long bytes) {
+    overrides.setBudget(bytes);
+  }
+
   /** How many models are loaded now, and how many loads happened in all: for tests and the status bar. */
   public int loadedModels() {
     return sessions.loadedCount();
@@ -102,6 +127,11 @@ public final class OrtRuntime implements AutoCloseable {
 
   public int modelLoads() {
     return sessions.loads();
+  }
+
+  /** Time spent building sessions in all, LoRA merges included. */
+  public long modelLoadNanos() {
+    return sessions.loadNanos();
   }
 
   public boolean isLoaded(Path file) {
@@ -112,10 +142,46 @@ public final class OrtRuntime implements AutoCloseable {
     return sessions.isLoaded(source);
   }
 
+  /** The LoRA merges behind patched sessions, with their caches and counters. */
+  public WeightOverrides weightOverrides() {
+    return overrides;
+  }
+
+  /**
+   * The weights of {@code source} a LoRA may change, by parameter name, read from its graph: a compiled graph is
+   * built (or taken from the graph cache) first, an ONNX file is read.
+   */
+  public LoraTargets loraTargets(ModelSource source, LoraPart part) throws ModelException {
+    return weights(source).targets(part, source.label());
+  }
+
+  GraphWeights weights(ModelSource source) throws ModelException {
+    synchronized (graphWeights) {
+      GraphWeights w = graphWeights.get(source.key());
+      if (w == null) {
+        w = switch (source) {
+          case ModelSource.OnnxFile f -> GraphWeights.of(readGraph(f.path()), f.path().getParent());
+          case ModelSource.Compiled c -> {
+            CompiledGraph g = c.graph().get();
+            yield GraphWeights.of(parse(g.onnx(), c.label()), g.weightsFolder());
+          }
+          case ModelSource.Patched p -> weights(p.base());
+        };
+        graphWeights.put(source.key(), w);
+      }
+      return w;
+    }
+  }
+
   private OnnxModel load(ModelSource source) throws ModelException {
     return switch (source) {
       case ModelSource.OnnxFile f -> loadFile(f.path());
-      case ModelSource.Compiled c -> loadCompiled(c);
+      case ModelSource.Compiled c -> loadCompiled(c, List.of());
+      case ModelSource.Patched p -> switch (p.base()) {
+        case ModelSource.Compiled c -> loadCompiled(c, p.loras());
+        case ModelSource.OnnxFile f -> loadPatchedFile(f, p);
+        case ModelSource.Patched nested -> throw new IllegalStateException("patched sources are flattened");
+      };
     };
   }
 
@@ -132,9 +198,12 @@ public final class OrtRuntime implements AutoCloseable {
    * A compiled graph's session: ONNX Runtime reads each weight from the user's file at the offset the graph
    * names (external data relative to the weights folder), so no weight file is ever copied.
    */
-  private OnnxModel loadCompiled(ModelSource.Compiled source) throws ModelException {
+  private OnnxModel loadCompiled(ModelSource.Compiled source, List<LoraPatch> loras) throws ModelException {
     CompiledGraph graph = source.graph().get();
-    try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA)) {
+    List<WeightOverrides.Merged> merged = loras.isEmpty() ? List.of()
+        : overrides.merge(source.key(), weights(source), loras, null);
+    try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA);
+        Overridden o = override(options, merged)) {
       options.addConfigEntry("session.model_external_initializers_file_folder_path",
           graph.weightsFolder().toString());
       // ONNX Runtime maps the weights straight from the file; the layout level (NCHWc) would re-pack every conv
@@ -143,13 +212,114 @@ public final class OrtRuntime implements AutoCloseable {
       if (!"all".equals(System.getProperty("latentstudio.compiled.opt"))) {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
       }
-      long t0 = System.nanoTime();
-      OrtSession session = env.createSession(graph.onnx(), options);
+      OrtSession session = env.createSession(o.inline(graph.onnx()), options);
       return new OnnxModel(env, session, source.label(), stats, graph.role() + " "
           + java.nio.file.Path.of(source.label()).getFileName());
     } catch (OrtException e) {
       throw new ModelException("cannot load the " + graph.role() + " compiled from " + source.label() + ": "
           + firstLine(e.getMessage()) + ". The weights file may have changed or be damaged; get it again.", e);
+    }
+  }
+
+  /**
+   * An ONNX file with LoRAs merged: weights stored as external data are replaced before ONNX Runtime optimises the
+   * graph; weights stored inside the graph are replaced in the graph's bytes (an override of those would be
+   * ignored by the optimisers, which read the original).
+   */
+  private OnnxModel loadPatchedFile(ModelSource.OnnxFile file, ModelSource.Patched patched) throws ModelException {
+    Path path = file.path();
+    ModelProto proto = readGraph(path);
+    List<WeightOverrides.Merged> merged = overrides.merge(file.key(), weights(file), patched.loras(), proto);
+    try (OrtSession.SessionOptions options = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA);
+        Overridden o = override(options, merged)) {
+      options.addConfigEntry("session.model_external_initializers_file_folder_path", path.getParent().toString());
+      OrtSession session = env.createSession(o.inline(proto), options);
+      return new OnnxModel(env, session, patched.label(), stats);
+    } catch (OrtException e) {
+      throw new ModelException("cannot load " + patched.label() + ": " + firstLine(e.getMessage())
+          + ". The model or LoRA file may have changed or be damaged; get it again.", e);
+    }
+  }
+
+  /** Merged weights handed to ONNX Runtime: external ones as tensors, inline ones into the graph. */
+  private final class Overridden implements AutoCloseable {
+    private final List<OnnxTensor> tensors = new java.util.ArrayList<>();
+    private final List<WeightOverrides.Merged> inline = new java.util.ArrayList<>();
+
+    byte[] inline(byte[] onnx) throws ModelException {
+      return inline.isEmpty() ? onnx : inline(parse(onnx, "the compiled graph"));
+    }
+
+    byte[] inline(ModelProto proto) {
+      return inline.isEmpty() ? proto.toByteArray() : patchGraph(proto).toByteArray();
+    }
+
+    private ModelProto patchGraph(ModelProto proto) {
+      Map<String, WeightOverrides.Merged> byName = new LinkedHashMap<>();
+      inline.forEach(m -> byName.put(m.weight().initializer(), m));
+      ModelProto.Builder b = proto.toBuilder();
+      for (int i = 0; i < b.getGraph().getInitializerCount(); i++) {
+        TensorProto t = b.getGraph().getInitializer(i);
+        WeightOverrides.Merged m = byName.get(t.getName());
+        if (m != null) {
+          b.getGraphBuilder().setInitializer(i, t.toBuilder().clearFloatData().clearRawData()
+              .setRawData(com.google.protobuf.ByteString.copyFrom(m.data().duplicate())));
+        }
+      }
+      return b.build();
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(OnnxTensor::close);
+    }
+  }
+
+  private Overridden override(OrtSession.SessionOptions options, List<WeightOverrides.Merged> merged)
+      throws OrtException {
+    Overridden o = new Overridden();
+    Map<String, OnnxTensorLike> external = new LinkedHashMap<>();
+    try {
+      for (WeightOverrides.Merged m : merged) {
+        GraphWeights.Weight w = m.weight();
+        if (w.file() == null) {
+          o.inline.add(m);
+          continue;
+        }
+        OnnxJavaType type = switch (w.dataType()) {
+          case TensorProto.DataType.FLOAT_VALUE -> OnnxJavaType.FLOAT;
+          case TensorProto.DataType.FLOAT16_VALUE -> OnnxJavaType.FLOAT16;
+          default -> OnnxJavaType.BFLOAT16;
+        };
+        OnnxTensor t = OnnxTensor.createTensor(env, m.data().duplicate(), w.dims(), type);
+        o.tensors.add(t);
+        external.put(w.initializer(), t);
+      }
+      if (!external.isEmpty()) {
+        // replaces weights declared as external data before any optimisation reads them (ONNX Runtime copies them)
+        options.addExternalInitializers(external);
+      }
+      return o;
+    } catch (OrtException | RuntimeException e) {
+      o.close();
+      throw e;
+    }
+  }
+
+  private static ModelProto readGraph(Path file) throws ModelException {
+    try {
+      return parse(Files.readAllBytes(file), file.toString());
+    } catch (IOException e) {
+      throw new ModelException("cannot read the ONNX model " + file + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static ModelProto parse(byte[] onnx, String label) throws ModelException {
+    try {
+      return ModelProto.parseFrom(onnx);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new ModelException(label + " is not a readable ONNX model (" + e.getMessage() + "); re-export or "
+          + "re-download it", e);
     }
   }
 
@@ -191,6 +361,7 @@ public final class OrtRuntime implements AutoCloseable {
     return switch (source) {
       case ModelSource.OnnxFile f -> footprint(f.path());
       case ModelSource.Compiled c -> c.weightBytes();
+      case ModelSource.Patched p -> footprint(p.base());
     };
   }
 

@@ -40,6 +40,7 @@ final class SessionCache {
   private long budgetBytes;
   private long usedBytes;
   private int loads;
+  private long loadNanos;
 
   SessionCache(Loader loader, Sizer sizer, long budgetBytes) {
     this.loader = loader;
@@ -82,8 +83,10 @@ final class SessionCache {
       long estimatedBytes = sizer.bytes(source);
       usedBytes += estimatedBytes;
       evictToBudget(key);
+      long t0 = System.nanoTime();
       try {
         e = new Entry(loader.load(source), estimatedBytes);
+        loadNanos += System.nanoTime() - t0;
       } catch (ModelException | RuntimeException ex) {
         usedBytes -= estimatedBytes;
         throw ex;
@@ -118,6 +121,11 @@ final class SessionCache {
 
   synchronized int loads() {
     return loads;
+  }
+
+  /** Time spent building sessions (LoRA merges included), for benchmarks. */
+  synchronized long loadNanos() {
+    return loadNanos;
   }
 
   synchronized long usedBytes() {

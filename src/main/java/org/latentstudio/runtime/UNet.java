@@ -40,8 +40,9 @@ public final class UNet implements AutoCloseable {
   }
 
   /**
-   * The UNet in {@code source}: a model's own, a variant of a compiled checkpoint's UNet (ControlNet residual
-   * inputs, IP-Adapter layers), or another graph of the same inputs (benchmarks compare them).
+   * The UNet in {@code source}: a model's own, one with LoRAs merged into it, a variant of a compiled checkpoint's
+   * UNet (ControlNet residual inputs, IP-Adapter layers), or another graph of the same inputs (benchmarks compare
+   * them).
    */
   public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
     return runtime.open(source, UNet::new);

@@ -60,10 +60,15 @@ class ModelsAndLibraryTest extends StudioTestBase {
     assertEquals("CheckpointLoader", loader.type(), "the first loader in the catalog that takes checkpoints");
     assertEquals("shapes", loader.widgets().get("path"));
     assertEquals(100, loader.position().x(), 1e-9);
+    // a LoRA gets the first loader that takes LoRAs, the one with the CLIP input
+    Node lora = fx(() -> canvas().addLoaderFor("lora", "ink.safetensors", new javafx.geometry.Point2D(0, 400)))
+        .orElseThrow();
+    assertEquals("LoraLoader", lora.type());
+    assertEquals("ink.safetensors", lora.widgets().get("lora_name"));
     // a kind no installed loader takes says so
-    fx(() -> canvas().addLoaderFor("lora", "ink.safetensors", new javafx.geometry.Point2D(0, 0)));
-    assertEquals(1, graph().nodes().size());
-    assertTrue(studio.statusText().contains("No loader node for lora"), studio.statusText());
+    fx(() -> canvas().addLoaderFor("upscale_model", "4x.pth", new javafx.geometry.Point2D(0, 0)));
+    assertEquals(2, graph().nodes().size());
+    assertTrue(studio.statusText().contains("No loader node for upscale_model"), studio.statusText());
   }
 
   @Test

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The ComfyUI core nodes this studio runs, with their inputs in ComfyUI's order (nodes.py, comfy_extras), and
- * the node types here that do the same. Adding a node that arrives later (LoraLoader, ControlNetApplyAdvanced)
- * means adding one entry to {@link #CORE}. Inputs we have and ComfyUI lacks (the sampler's eta, say) are not
+ * the node types here that do the same. Adding a node that arrives later (ControlNetApplyAdvanced, say) means
+ * adding one entry to {@link #CORE}. Inputs we have and ComfyUI lacks (the sampler's eta, say) are not
  * listed: a UI workflow keeps them in the node's properties, an API prompt under our name, which ComfyUI ignores.
  */
 public final class ComfyNodeMap {
@@ -23,6 +23,15 @@ public final class ComfyNodeMap {
       ComfyNode.of("CheckpointLoaderSimple", "CheckpointLoader", "Load Checkpoint")
           .widget("ckpt_name", "path", "COMBO", ValueMapping.CHECKPOINT)
           .outputs("MODEL", "CLIP", "VAE").build(),
+      ComfyNode.of("LoraLoader", "LoraLoader", "Load LoRA")
+          .link("model", "MODEL").link("clip", "CLIP")
+          .widget("lora_name", "lora_name", "COMBO", ValueMapping.MODEL_FILE)
+          .widget("strength_model", "FLOAT").widget("strength_clip", "FLOAT")
+          .outputs("MODEL", "CLIP").build(),
+      ComfyNode.of("LoraLoaderModelOnly", "LoraLoaderModelOnly", "LoraLoaderModelOnly")
+          .link("model", "MODEL").widget("lora_name", "lora_name", "COMBO", ValueMapping.MODEL_FILE)
+          .widget("strength_model", "FLOAT")
+          .outputs("MODEL").build(),
       ComfyNode.of("CLIPTextEncode", "CLIPTextEncode", "CLIP Text Encode (Prompt)")
           .widget("text", "STRING").link("clip", "CLIP")
           .outputs("CONDITIONING").build(),

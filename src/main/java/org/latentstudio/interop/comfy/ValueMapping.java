@@ -54,6 +54,19 @@ public enum ValueMapping {
     }
   },
 
+  /** Another model file under a models folder (a LoRA's lora_name), with ComfyUI's separators made ours. */
+  MODEL_FILE {
+    @Override
+    Object toOurs(Object comfy) {
+      return comfy instanceof String s ? s.replace('\\', '/') : comfy;
+    }
+
+    @Override
+    Object toComfy(Object ours) {
+      return ours;
+    }
+  },
+
   /**
    * ComfyUI's schedulers by the timesteps they pick (comfy/samplers.py), against diffusers' spacings: "simple"
    * takes every (1000/steps)-th sigma from the top, which is diffusers' "trailing"; "ddim_uniform" starts at

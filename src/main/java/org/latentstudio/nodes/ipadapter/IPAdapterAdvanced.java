@@ -106,7 +106,7 @@ public final class IPAdapterAdvanced implements NodeType {
       Tensor uncond = ClipVisionEncoder.project(runtime, projection, Tensor.zeros(embeds.shape()));
       float[] scales = IpAdapterWeightTypes.scales(in.get(WEIGHT_TYPE), in.get(WEIGHT), unet.config());
       IpAdapterPatch patch = new IpAdapterPatch(adapter, cond, uncond, scales, start, end);
-      return Outputs.of(Ports.MODEL, new Checkpoint(model.model(), patch))
+      return Outputs.of(Ports.MODEL, model.withIpAdapter(patch))
           .withDisplay(Display.thumbnail(image.toRgb(0), "reference " + image.width() + "×" + image.height()));
     } catch (ModelException e) {
       throw new NodeException(e.getMessage(), e);

@@ -71,7 +71,7 @@ final class UNetAddOns implements AutoCloseable {
       if (compiled != null) {
         compiled.releaseAllBut(model.unet(), runtime);
       }
-      return new UNetAddOns(model, null, null, model.unet());
+      return new UNetAddOns(model, null, null, r.model().unet());
     }
     if (compiled == null) {
       throw new NodeException(model.root() + " is an ONNX folder, whose fixed UNet takes no " + (all.isEmpty()
@@ -80,8 +80,8 @@ final class UNetAddOns implements AutoCloseable {
     }
     UNetVariant variant = new UNetVariant(!all.isEmpty(), ip == null ? null : ip.adapter().layers());
     int[][] shapes = ControlNetGraph.residualShapes(compiled.config(), 1, latentShape[2], latentShape[3]);
-    ModelSource unet = compiled.unet(variant);
-    compiled.releaseAllBut(unet, runtime);
+    compiled.releaseAllBut(compiled.unet(variant), runtime);
+    ModelSource unet = compiled.unet(variant).withLoras(r.model().loras());
     UNetAddOns addOns = new UNetAddOns(model, ip, shapes, unet);
     try {
       for (Control control : all) {

@@ -6,7 +6,9 @@ import java.util.Set;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import org.latentstudio.edit.AddGroup;
+import java.util.ArrayList;
 import org.latentstudio.edit.AddNodes;
+import org.latentstudio.edit.Command;
 import org.latentstudio.edit.Composite;
 import org.latentstudio.edit.Connect;
 import org.latentstudio.edit.Disconnect;
@@ -14,12 +16,15 @@ import org.latentstudio.edit.EditGroup;
 import org.latentstudio.edit.NodeFactory;
 import org.latentstudio.edit.RemoveItems;
 import org.latentstudio.edit.SetMode;
+import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.Group;
 import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.Link;
 import org.latentstudio.graph.Node;
 import org.latentstudio.graph.NodeMode;
 import org.latentstudio.graph.NodeSchema;
+import org.latentstudio.graph.OutputSpec;
+import org.latentstudio.graph.PortType;
 import org.latentstudio.graph.PortRef;
 import org.latentstudio.graph.Rect;
 import org.latentstudio.graph.Vec2;
@@ -94,6 +99,54 @@ final class EditActions {
         NodeLayout.preferredSize(load.get())).withWidget("image", picture.toAbsolutePath().toString());
     canvas.document().execute(new AddNodes("Add Load Image for " + picture.getFileName(), List.of(n), List.of(),
         List.of()));
+    canvas.selection().clear();
+    canvas.selection().add(n.id());
+    return Optional.of(n);
+  }
+
+  /**
+   * A LoRA dropped on a wire that leaves a checkpoint (or a LoRA loader before it): a loader goes in between, fed
+   * by the source's MODEL and CLIP, and every user of those outputs is moved onto the loader's, as one undo step.
+   * A source with a MODEL output but no CLIP gets the model-only loader. Empty if the wire carries neither.
+   */
+  Optional<Node> insertLoraOn(Link wire, String loraName) {
+    Graph g = canvas.graph();
+    Node source = g.node(wire.from().node()).orElse(null);
+    NodeSchema sourceSchema = source == null ? null : canvas.catalog().schema(source.type()).orElse(null);
+    if (sourceSchema == null) {
+      return Optional.empty();
+    }
+    Optional<OutputSpec> model = sourceSchema.outputs().stream().filter(o -> o.type() == PortType.MODEL).findFirst();
+    Optional<OutputSpec> clip = sourceSchema.outputs().stream().filter(o -> o.type() == PortType.CLIP).findFirst();
+    boolean onModel = model.isPresent() && model.get().name().equals(wire.from().port());
+    boolean onClip = clip.isPresent() && clip.get().name().equals(wire.from().port());
+    if (!onModel && !(onClip && model.isPresent())) {
+      return Optional.empty();
+    }
+    Optional<NodeSchema> loader = canvas.catalog().schema(clip.isPresent() ? "LoraLoader" : "LoraLoaderModelOnly");
+    if (loader.isEmpty()) {
+      return Optional.empty();
+    }
+    // below the checkpoint, where a graph laid out left to right usually has room, rather than over the wire
+    Vec2 size = NodeLayout.preferredSize(loader.get());
+    Node n = NodeFactory.create(g, loader.get(), new Vec2(source.position().x(),
+        source.position().y() + source.size().y() + 40), size).withWidget("lora_name", loraName);
+    List<Command> steps = new ArrayList<>();
+    steps.add(AddNodes.one(n));
+    for (Optional<OutputSpec> out : List.of(model, clip)) {
+      if (out.isEmpty()) {
+        continue;
+      }
+      PortRef from = new PortRef(source.id(), out.get().name());
+      String in = out.get().type() == PortType.MODEL ? "model" : "clip";
+      for (Link l : g.linksFrom(source.id())) {
+        if (l.from().equals(from)) {
+          steps.add(new Connect(new Link(new PortRef(n.id(), out.get().name()), l.to())));
+        }
+      }
+      steps.add(new Connect(new Link(from, new PortRef(n.id(), in))));
+    }
+    canvas.document().execute(new Composite("Insert " + loader.get().displayName() + " " + loraName, steps));
     canvas.selection().clear();
     canvas.selection().add(n.id());
     return Optional.of(n);

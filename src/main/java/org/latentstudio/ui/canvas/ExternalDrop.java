@@ -12,9 +12,9 @@ import org.latentstudio.graph.NodeSchema;
 
 /**
  * What can be dropped on the canvas from elsewhere: a node type from the node library (added where it lands), a
- * model from the models panel (its loader node, set to that model), pictures (a Load Image node each, e.g. a
- * control image or an IP-Adapter reference), or workflow files and PNGs that carry a workflow, which the window
- * opens.
+ * model from the models panel (its loader node, set to that model; a LoRA dropped on a checkpoint's wire is put in
+ * between), pictures (a Load Image node each, e.g. a control image or an IP-Adapter reference), or workflow files
+ * and PNGs that carry a workflow, which the window opens.
  */
 final class ExternalDrop {
   private final GraphCanvas canvas;
@@ -66,7 +66,7 @@ final class ExternalDrop {
     } else if (board.hasContent(GraphCanvas.MODEL_FORMAT)) {
       String[] parts = String.valueOf(board.getContent(GraphCanvas.MODEL_FORMAT)).split("\n", 2);
       if (parts.length == 2) {
-        done = canvas.addLoaderFor(parts[0], parts[1], wp).isPresent();
+        done = canvas.dropModel(parts[0], parts[1], wp).isPresent();
       }
     } else if (board.hasFiles()) {
       List<Path> files = board.getFiles().stream().map(File::toPath).toList();

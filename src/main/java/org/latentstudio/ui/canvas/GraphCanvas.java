@@ -322,6 +322,16 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return edits.addImageLoader(picture, worldAt);
   }
 
+  /**
+   * What a model dropped from the models panel at a canvas point becomes: a LoRA on a checkpoint's wire is put in
+   * between it and its users; anything else gets its loader node there.
+   */
+  public Optional<Node> dropModel(String kind, String modelName, Point2D worldAt) {
+    Link wire = kind.equals("lora") ? hits().wireAt(worldAt) : null;
+    Optional<Node> inserted = wire == null ? Optional.empty() : edits.insertLoraOn(wire, modelName);
+    return inserted.isPresent() ? inserted : edits.addLoaderFor(kind, modelName, worldAt);
+  }
+
   /** Splits a wire with a reroute dot at a canvas point; one undo step. */
   public void insertReroute(Link wire, Point2D wp) {
     edits.insertReroute(wire, wp);

@@ -106,6 +106,8 @@ public final class ModelsPanel extends VBox {
       HBox.setHgrow(spacer, Priority.ALWAYS);
       HBox box = new HBox(6, name, spacer, kind);
       box.setAlignment(Pos.CENTER_LEFT);
+      box.setMinWidth(0);
+      box.prefWidthProperty().bind(getListView().widthProperty().subtract(24));
       setGraphic(box);
       setText(null);
       setTooltip(new Tooltip(item.path().toString()));

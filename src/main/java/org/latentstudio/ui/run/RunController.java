@@ -520,6 +520,11 @@ public final class RunController {
     }
 
     @Override
+    public void warning(NodeId id, String message) {
+      post(() -> problems.add(new ProblemItem(id, nameOf(id, "") + " \u00b7 warning", message)));
+    }
+
+    @Override
     public void runFinished(RunResult result) {
       post(() -> {
         if (entry.status() == RunEntry.Status.PENDING) {

@@ -119,6 +119,29 @@ class ComfyRoundTripTest {
         .orElseThrow());
   }
 
+  @Test
+  void comfyLoraLoadersReadAsOursAndWriteBack() throws Exception {
+    JsonNode prompt = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "v1-5.safetensors"}},
+         "10": {"class_type": "LoraLoader", "inputs": {"model": ["4", 0], "clip": ["4", 1],
+                "lora_name": "styles\\\\ink.safetensors", "strength_model": 0.8, "strength_clip": 0.5}},
+         "11": {"class_type": "LoraLoaderModelOnly", "inputs": {"model": ["10", 0],
+                "lora_name": "detail.safetensors", "strength_model": 1.2}}}""");
+    Graph g = new ComfyPromptReader(CATALOG, null).read(prompt, "p").workflow().graph();
+    Node lora = g.require(NodeId.of("10"));
+    assertEquals("LoraLoader", lora.type());
+    assertEquals("styles/ink.safetensors", lora.widgets().get("lora_name"), "ComfyUI's Windows separator is ours");
+    assertEquals(0.8, ((Number) lora.widgets().get("strength_model")).doubleValue());
+    assertEquals(0.5, ((Number) lora.widgets().get("strength_clip")).doubleValue());
+    assertEquals("LoraLoaderModelOnly", g.require(NodeId.of("11")).type());
+    assertTrue(g.links().containsAll(List.of(Link.of("4", "MODEL", "10", "model"), Link.of("4", "CLIP", "10", "clip"),
+        Link.of("10", "MODEL", "11", "model"))), g.links().toString());
+    ObjectNode back = new ComfyPromptWriter(CATALOG).write(g);
+    assertEquals("LoraLoader", back.get("10").get("class_type").asText());
+    assertEquals("[\"10\",0]", back.get("11").get("inputs").get("model").toString());
+    assertEquals(1.2, back.get("11").get("inputs").get("strength_model").asDouble());
+  }
+
   static List<String> iterate(ObjectNode o) {
     List<String> out = new java.util.ArrayList<>();
     o.fieldNames().forEachRemaining(out::add);
