@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.latentstudio.exec.Executor;
+import org.latentstudio.exec.NativeThreads;
 import org.latentstudio.exec.NodeRegistry;
 import org.latentstudio.exec.OutputCache;
 import org.latentstudio.exec.Services;
@@ -93,15 +94,13 @@ public final class AppContext implements AutoCloseable {
    * the first real use to report.
    */
   public void startRuntimeEarly() {
-    Thread t = new Thread(() -> {
+    NativeThreads.daemon("latentstudio-ort-start", () -> {
       try {
         runtime();
       } catch (RuntimeException | LinkageError e) {
         // the node that needs the runtime reports it, with its own context
       }
-    }, "latentstudio-ort-start");
-    t.setDaemon(true);
-    t.start();
+    }).start();
   }
 
   @Override

@@ -25,11 +25,8 @@ public final class Executor implements AutoCloseable {
   private final OutputCache cache;
   private final Services services;
   private final RunQueue queue = new RunQueue(this);
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "latentstudio-executor");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(r -> NativeThreads.daemon("latentstudio-executor", r));
 
   public Executor(NodeRegistry registry, OutputCache cache, Services services) {
     this.registry = registry;

@@ -18,7 +18,7 @@ public record ComfyNode(String comfyType, String ourType, String displayName, Li
     List<Output> outputs) {
 
   /** One ComfyUI input, or a widget only ComfyUI's front end has. */
-  public sealed interface Slot permits Link, Widget, FrontEndWidget {}
+  public sealed interface Slot permits Link, Widget, FrontEndWidget, Fixed {}
 
   /** An input only a link can feed. */
   public record Link(String comfyName, String ourName, String comfyTypeName) implements Slot {}
@@ -33,6 +33,12 @@ public record ComfyNode(String comfyType, String ourType, String displayName, Li
 
   /** A widget the front end adds that the API never sees, such as LoadImage's upload button. */
   public record FrontEndWidget(String name, Object value) implements Slot {}
+
+  /**
+   * A ComfyUI widget whose one value is what our node does (IPAdapterAdvanced's embeds_scaling "V only"): written
+   * in UI workflows and API prompts alike, so ComfyUI gets every input it requires; nothing here reads it.
+   */
+  public record Fixed(String comfyName, Object value) implements Slot {}
 
   /** A ComfyUI output slot and our output port. */
   public record Output(String comfyTypeName, String ourName) {}
@@ -51,6 +57,10 @@ public record ComfyNode(String comfyType, String ourType, String displayName, Li
 
   public List<Widget> widgets() {
     return slots.stream().filter(Widget.class::isInstance).map(Widget.class::cast).toList();
+  }
+
+  public List<Fixed> fixedWidgets() {
+    return slots.stream().filter(Fixed.class::isInstance).map(Fixed.class::cast).toList();
   }
 
   public List<Link> links() {
@@ -135,6 +145,17 @@ public record ComfyNode(String comfyType, String ourType, String displayName, Li
 
     public Builder frontEndWidget(String name, Object value) {
       slots.add(new FrontEndWidget(name, value));
+      return this;
+    }
+
+    public Builder fixed(String comfyName, Object value) {
+      slots.add(new Fixed(comfyName, value));
+      return this;
+    }
+
+    /** An output slot of ComfyUI type {@code type} that is our port {@code ourName}. */
+    public Builder output(String type, String ourName) {
+      outputs.add(new Output(type, ourName));
       return this;
     }
 

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The ComfyUI core nodes this studio runs, with their inputs in ComfyUI's order (nodes.py, comfy_extras), and
- * the node types here that do the same. Adding a node that arrives later (ControlNetApplyAdvanced, say) means
- * adding one entry to {@link #CORE}. Inputs we have and ComfyUI lacks (the sampler's eta, say) are not
+ * the node types here that do the same, and those of the community packs we follow (ComfyUI_IPAdapter_plus).
+ * Adding a node means adding one entry to {@link #CORE}. Inputs we have and ComfyUI lacks (the sampler's eta, say) are not
  * listed: a UI workflow keeps them in the node's properties, an API prompt under our name, which ComfyUI ignores.
  */
 public final class ComfyNodeMap {
@@ -31,6 +31,36 @@ public final class ComfyNodeMap {
       ComfyNode.of("LoraLoaderModelOnly", "LoraLoaderModelOnly", "LoraLoaderModelOnly")
           .link("model", "MODEL").widget("lora_name", "lora_name", "COMBO", ValueMapping.MODEL_FILE)
           .widget("strength_model", "FLOAT")
+          .outputs("MODEL").build(),
+      ComfyNode.of("ControlNetLoader", "ControlNetLoader", "Load ControlNet Model")
+          .widget("control_net_name", "control_net_name", "COMBO", ValueMapping.MODEL_FILE)
+          .outputs("CONTROL_NET").build(),
+      ComfyNode.of("ControlNetApplyAdvanced", "ControlNetApplyAdvanced", "Apply ControlNet")
+          .link("positive", "CONDITIONING").link("negative", "CONDITIONING").link("control_net", "CONTROL_NET")
+          .link("image", "IMAGE").widget("strength", "FLOAT").widget("start_percent", "FLOAT")
+          .widget("end_percent", "FLOAT")
+          .output("CONDITIONING", "positive").output("CONDITIONING", "negative").build(),
+      ComfyNode.of("ControlNetApply", "ControlNetApply", "Apply ControlNet (OLD)")
+          .link("conditioning", "CONDITIONING").link("control_net", "CONTROL_NET").link("image", "IMAGE")
+          .widget("strength", "FLOAT")
+          .outputs("CONDITIONING").build(),
+      ComfyNode.of("Canny", "Canny", "Canny")
+          .link("image", "IMAGE").widget("low_threshold", "FLOAT").widget("high_threshold", "FLOAT")
+          .outputs("IMAGE").build(),
+      ComfyNode.of("ImageInvert", "ImageInvert", "Invert Image")
+          .link("image", "IMAGE").outputs("IMAGE").build(),
+      ComfyNode.of("CLIPVisionLoader", "CLIPVisionLoader", "Load CLIP Vision")
+          .widget("clip_name", "clip_name", "COMBO", ValueMapping.MODEL_FILE)
+          .outputs("CLIP_VISION").build(),
+      ComfyNode.of("IPAdapterModelLoader", "IPAdapterModelLoader", "IPAdapter Model Loader")
+          .widget("ipadapter_file", "ipadapter_file", "COMBO", ValueMapping.MODEL_FILE)
+          .outputs("IPADAPTER").build(),
+      // one reference picture: every combine_embeds gives that picture's embedding; the adapter scales V only
+      ComfyNode.of("IPAdapterAdvanced", "IPAdapterAdvanced", "IPAdapter Advanced")
+          .link("model", "MODEL").link("ipadapter", "IPADAPTER").link("image", "IMAGE")
+          .widget("weight", "FLOAT").widget("weight_type", "COMBO").fixed("combine_embeds", "concat")
+          .widget("start_at", "FLOAT").widget("end_at", "FLOAT").fixed("embeds_scaling", "V only")
+          .link("clip_vision", "CLIP_VISION")
           .outputs("MODEL").build(),
       ComfyNode.of("CLIPTextEncode", "CLIPTextEncode", "CLIP Text Encode (Prompt)")
           .widget("text", "STRING").link("clip", "CLIP")

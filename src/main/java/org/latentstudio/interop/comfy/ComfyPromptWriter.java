@@ -120,6 +120,9 @@ public final class ComfyPromptWriter {
           }
         }
       }
+      for (ComfyNode.Fixed f : spec.fixedWidgets()) {
+        inputs.set(f.comfyName(), JsonValues.toJson(f.value()));
+      }
       for (InputSpec in : schema.get().inputs()) {
         Object v = n.widgets().get(in.name());
         if (in.hasWidget() && spec.comfyInput(in.name()).isEmpty() && !linked.contains(in.name()) && v != null) {

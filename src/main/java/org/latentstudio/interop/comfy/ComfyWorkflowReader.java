@@ -212,7 +212,7 @@ public final class ComfyWorkflowReader {
               i++;
             }
           }
-        } else if (s instanceof ComfyNode.FrontEndWidget) {
+        } else if (s instanceof ComfyNode.FrontEndWidget || s instanceof ComfyNode.Fixed) {
           i++;
         }
       }

@@ -340,6 +340,8 @@ public final class ComfyWorkflowWriter {
         }
       } else if (s instanceof ComfyNode.FrontEndWidget fw) {
         values.add(JsonValues.toJson(fw.value()));
+      } else if (s instanceof ComfyNode.Fixed f) {
+        values.add(JsonValues.toJson(f.value()));
       }
     }
     for (var e : n.widgets().entrySet()) {
