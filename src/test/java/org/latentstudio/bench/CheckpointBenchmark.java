@@ -22,11 +22,12 @@ import org.latentstudio.tensor.Tensor;
  * Make the files with {@code src/python/compiler/make_fullsize.py --out DIR}, then:
  *
  * <pre>
- * mvn -q -o -DskipTests package test-compile
- * java --enable-native-access=ALL-UNNAMED -cp "target/test-classes:target/app/lib/*" \
+ * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+ * java --enable-native-access=ALL-UNNAMED -Xss16m -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
  *   org.latentstudio.bench.CheckpointBenchmark DIR/sd15-random-fp16.safetensors DIR/optimum/unet/model.onnx [rounds] [sizes]
  * </pre>
- * (a plain JVM: under Maven's exec plugin the process's memory would include Maven's).
+ * (a plain JVM: under Maven's exec plugin the process's memory would include Maven's). The compiled UNet uses
+ * fused attention, as the app does; {@code -Dlatentstudio.fused.attention=false} spells it out.
  * Peak memory is the process's (VmHWM) after the compiled UNet session exists, before the ONNX export is
  * loaded; the step figures alternate between the two graphs so both see the same machine load.
  */
@@ -45,7 +46,8 @@ public final class CheckpointBenchmark {
 
     long t0 = System.nanoTime();
     GraphCache graphs = new GraphCache(cache);
-    SdModel model = SdModels.open(checkpoint, null, graphs, CompileOptions.cpu());
+    SdModel model = SdModels.open(checkpoint, null, graphs,
+        new CompileOptions(false, !"false".equals(System.getProperty("latentstudio.fused.attention"))));
     double readMs = (System.nanoTime() - t0) / 1e6;
     long t1 = System.nanoTime();
     List<ModelSource.Compiled> parts = new ArrayList<>();

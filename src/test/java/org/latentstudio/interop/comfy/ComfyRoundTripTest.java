@@ -74,6 +74,45 @@ class ComfyRoundTripTest {
     assertEquals(new java.util.HashSet<>(g.links()), new java.util.HashSet<>(back.links()));
   }
 
+  @Test
+  void addOnNodesGetComfyUIsNamesAndEveryInputItRequires() throws Exception {
+    ObjectNode ip = new ComfyPromptWriter(CATALOG).write(new WorkflowCodec().read(Path.of("graphs/ip_adapter.json"))
+        .graph());
+    JsonNode apply = ip.path("apply_ip");
+    assertEquals("IPAdapterAdvanced", apply.path("class_type").asText());
+    assertEquals("concat", apply.path("inputs").path("combine_embeds").asText(), "required by IPAdapter_plus");
+    assertEquals("V only", apply.path("inputs").path("embeds_scaling").asText(), "what the adapter here does");
+    assertTrue(apply.path("inputs").path("clip_vision").isArray(), "the vision encoder is a link");
+
+    ObjectNode cn = new ComfyPromptWriter(CATALOG).write(new WorkflowCodec().read(Path.of("graphs/controlnet.json"))
+        .graph());
+    JsonNode inputs = cn.path("apply").path("inputs");
+    assertEquals("ControlNetApplyAdvanced", cn.path("apply").path("class_type").asText());
+    for (String name : List.of("positive", "negative", "control_net", "image", "strength", "start_percent",
+        "end_percent")) {
+      assertTrue(inputs.has(name), name);
+    }
+
+    JsonNode ui = new ComfyWorkflowWriter(CATALOG).write(new WorkflowCodec().read(Path.of("graphs/ip_adapter.json")));
+    JsonNode node = null;
+    for (JsonNode n : ui.path("nodes")) {
+      if (n.path("type").asText().equals("IPAdapterAdvanced")) {
+        node = n;
+      }
+    }
+    assertEquals("[1.0,\"linear\",\"concat\",0.0,1.0,\"V only\"]", node.path("widgets_values").toString(),
+        "IPAdapter_plus's widget order");
+    JsonNode applyControl = null;
+    for (JsonNode n : new ComfyWorkflowWriter(CATALOG).write(new WorkflowCodec().read(Path.of("graphs/controlnet.json")))
+        .path("nodes")) {
+      if (n.path("type").asText().equals("ControlNetApplyAdvanced")) {
+        applyControl = n;
+      }
+    }
+    assertEquals("CONDITIONING", applyControl.path("outputs").get(0).path("type").asText());
+    assertEquals("CONDITIONING", applyControl.path("outputs").get(1).path("type").asText());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"txt2img.ui.json", "img2img.ui.json", "inpaint.ui.json", "unsupported.ui.json"})
   void comfyWorkflowsSurviveBeingWrittenBack(String name) throws Exception {
