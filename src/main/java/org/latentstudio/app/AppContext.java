@@ -80,6 +80,9 @@ public final class AppContext implements AutoCloseable {
     return models;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean runtimeStarting =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   public Services services() {
     return services;
   }
@@ -94,6 +97,9 @@ public final class AppContext implements AutoCloseable {
    * the first real use to report.
    */
   public void startRuntimeEarly() {
+    if (runtimeStarting.getAndSet(true)) {
+      return;
+    }
     NativeThreads.daemon("latentstudio-ort-start", () -> {
       try {
         runtime();

@@ -20,6 +20,8 @@ public final class LatentStudioCommand {
   public static final int FAILED = 1;
   public static final int BAD_INPUT = 2;
   public static final int CANCELLED = 130;
+  /** Commands that load models, for which ONNX Runtime is started before anything else. */
+  private static final java.util.Set<String> RENDERING = java.util.Set.of("run", "bench", "serve");
 
   /** The command line of a process of its own: Ctrl-C cancels the command (see {@link CtrlC}). */
   public static int execute(String... args) {
@@ -46,6 +48,9 @@ public final class LatentStudioCommand {
     }
     int code;
     try (AppContext app = new AppContext(settings, err::println)) {
+      if (args.length > 0 && RENDERING.contains(args[0])) {
+        app.startRuntimeEarly(); // overlaps building the command line (picocli is not in the AOT cache)
+      }
       CommandLine cli = new CommandLine(new LatentStudioCommand(), new ContextFactory(app, interrupt));
       cli.setOut(out);
       cli.setErr(err);

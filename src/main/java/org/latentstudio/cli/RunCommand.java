@@ -58,6 +58,7 @@ final class RunCommand implements Callable<Integer> {
       err.println("error: --output is empty; name a folder, for example --output out");
       return LatentStudioCommand.BAD_INPUT;
     }
+    StartupClock.mark("command line read");
     Workflow wf;
     try {
       wf = workflow.load(app.registry(), ModelNames.of(app.models()));
@@ -65,12 +66,14 @@ final class RunCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
     }
+    StartupClock.mark("workflow read");
     Graph graph = wf.graph();
     String json = new WorkflowCodec().write(wf);
     RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
         : app.settings().runSettings(Path.of("output"));
     RunRequest request = new RunRequest(graph, Set.of(), settings, json,
         new WorkflowFiles(app.registry(), null).comfyPictureText(wf));
+    StartupClock.mark("workflow embedded for the pictures");
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
     if (StartupClock.enabled()) {
       listener = new StartupMarks(listener);
