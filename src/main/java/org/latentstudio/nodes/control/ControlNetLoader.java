@@ -2,11 +2,9 @@ package org.latentstudio.nodes.control;
 
 import java.util.List;
 import java.util.Map;
-import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.checkpoint.ControlNetCheckpoint;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
-import org.latentstudio.exec.NodeException;
 import org.latentstudio.exec.NodeType;
 import org.latentstudio.exec.Outputs;
 import org.latentstudio.exec.Services;
@@ -14,7 +12,6 @@ import org.latentstudio.graph.InPort;
 import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.nodes.Ports;
 import org.latentstudio.nodes.values.ControlNet;
-import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelLibrary;
 
 /**
@@ -33,12 +30,8 @@ public final class ControlNetLoader implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    try {
-      var path = ctx.service(ModelLibrary.class).resolve(ModelLibrary.Kind.CONTROLNET, in.get(NAME));
-      return Outputs.of(Ports.CONTROL_NET, new ControlNet(ControlNetCheckpoint.read(path)));
-    } catch (ModelException | CheckpointException e) {
-      throw new NodeException(e.getMessage(), e);
-    }
+    return Outputs.of(Ports.CONTROL_NET,
+        new ControlNet(ModelFiles.load(ctx, ModelLibrary.Kind.CONTROLNET, in.get(NAME), ControlNetCheckpoint::read)));
   }
 
   @Override

@@ -4,15 +4,35 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.latentstudio.checkpoint.CheckpointException;
+import org.latentstudio.exec.ExecContext;
+import org.latentstudio.exec.NodeException;
 import org.latentstudio.exec.Services;
 import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelLibrary;
 
-/** Cache-key material for loader nodes: a model file or folder whose files change on disk loads again. */
+/** What the add-on loader nodes share: finding the file, reading it, and the cache key that notices changes. */
 public final class ModelFiles {
   private ModelFiles() {}
 
-  public static String stamp(Services services, ModelLibrary.Kind kind, Object name) {
+  /** Reads a model file or folder; what is wrong with it is a CheckpointException naming the file. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    T read(Path path) throws CheckpointException;
+  }
+
+  /** The model {@code name} (a path, or a name in {@code kind}'s folders), read; a failure is the node's. */
+  public static <T> T load(ExecContext ctx, ModelLibrary.Kind kind, String name, Reader<T> reader)
+      throws NodeException {
+    try {
+      return reader.read(ctx.service(ModelLibrary.class).resolve(kind, name));
+    } catch (ModelException | CheckpointException e) {
+      throw new NodeException(e.getMessage(), e);
+    }
+  }
+
+  /** Cache-key material: a model file or folder whose files change on disk loads again. */
+public static String stamp(Services services, ModelLibrary.Kind kind, Object name) {
     try {
       Path p = services.require(ModelLibrary.class).resolve(kind, String.valueOf(name));
       StringBuilder sb = new StringBuilder(p.toString());

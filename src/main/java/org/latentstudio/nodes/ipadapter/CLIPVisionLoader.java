@@ -2,11 +2,9 @@ package org.latentstudio.nodes.ipadapter;
 
 import java.util.List;
 import java.util.Map;
-import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.checkpoint.ClipVisionCheckpoint;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
-import org.latentstudio.exec.NodeException;
 import org.latentstudio.exec.NodeType;
 import org.latentstudio.exec.Outputs;
 import org.latentstudio.exec.Services;
@@ -15,7 +13,6 @@ import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.nodes.Ports;
 import org.latentstudio.nodes.control.ModelFiles;
 import org.latentstudio.nodes.values.ClipVision;
-import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelLibrary;
 
 /**
@@ -34,12 +31,8 @@ public final class CLIPVisionLoader implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    try {
-      var path = ctx.service(ModelLibrary.class).resolve(ModelLibrary.Kind.CLIP_VISION, in.get(NAME));
-      return Outputs.of(Ports.CLIP_VISION, new ClipVision(ClipVisionCheckpoint.read(path)));
-    } catch (ModelException | CheckpointException e) {
-      throw new NodeException(e.getMessage(), e);
-    }
+    return Outputs.of(Ports.CLIP_VISION,
+        new ClipVision(ModelFiles.load(ctx, ModelLibrary.Kind.CLIP_VISION, in.get(NAME), ClipVisionCheckpoint::read)));
   }
 
   @Override

@@ -2,11 +2,9 @@ package org.latentstudio.nodes.ipadapter;
 
 import java.util.List;
 import java.util.Map;
-import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.checkpoint.IpAdapterCheckpoint;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
-import org.latentstudio.exec.NodeException;
 import org.latentstudio.exec.NodeType;
 import org.latentstudio.exec.Outputs;
 import org.latentstudio.exec.Services;
@@ -15,7 +13,6 @@ import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.nodes.Ports;
 import org.latentstudio.nodes.control.ModelFiles;
 import org.latentstudio.nodes.values.IpAdapter;
-import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelLibrary;
 
 /** ComfyUI_IPAdapter_plus's IPAdapterModelLoader: an IP-Adapter file (h94's ip-adapter_sd15.safetensors). */
@@ -31,12 +28,8 @@ public final class IPAdapterModelLoader implements NodeType {
 
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
-    try {
-      var path = ctx.service(ModelLibrary.class).resolve(ModelLibrary.Kind.IPADAPTER, in.get(FILE));
-      return Outputs.of(Ports.IPADAPTER, new IpAdapter(IpAdapterCheckpoint.read(path)));
-    } catch (ModelException | CheckpointException e) {
-      throw new NodeException(e.getMessage(), e);
-    }
+    return Outputs.of(Ports.IPADAPTER,
+        new IpAdapter(ModelFiles.load(ctx, ModelLibrary.Kind.IPADAPTER, in.get(FILE), IpAdapterCheckpoint::read)));
   }
 
   @Override
