@@ -1,6 +1,9 @@
 package org.latentstudio.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
@@ -10,10 +13,27 @@ import picocli.CommandLine.Command;
 
 /** The {@code latentstudio} command and its subcommands. User mistakes end in a message, never a stack trace. */
 @Command(name = "latentstudio", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Latent Studio: a node-graph studio for Stable Diffusion. Without a command it opens the studio.",
-    subcommands = {RunCommand.class, ValidateCommand.class, ExportCommand.class, NodesCommand.class, BenchCommand.class,
-        TokenizeCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    description = "Latent Studio: a node-graph studio for Stable Diffusion. Without a command it opens the studio.")
 public final class LatentStudioCommand {
+  /**
+   * The subcommands by name, in the order help lists them. They are added when the command line is built, and
+   * only the one being run when it is named first: picocli reads each command's annotations by reflection, which
+   * cost a cold start about 0.1 s per command (its classes cannot be in the AOT cache).
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("run", RunCommand.class);
+    m.put("validate", ValidateCommand.class);
+    m.put("export", ExportCommand.class);
+    m.put("nodes", NodesCommand.class);
+    m.put("bench", BenchCommand.class);
+    m.put("tokenize", TokenizeCommand.class);
+    m.put("serve", ServeCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return m;
+  }
 
   /** Exit codes shared by all subcommands. */
   public static final int OK = 0;
@@ -46,12 +66,23 @@ public final class LatentStudioCommand {
       err.println("error: " + e.getMessage() + ". Correct it in the studio's Preferences or in the file.");
       return BAD_INPUT;
     }
+    org.latentstudio.app.StartupClock.mark("settings read");
     int code;
     try (AppContext app = new AppContext(settings, err::println)) {
+      org.latentstudio.app.StartupClock.mark("app context made");
       if (args.length > 0 && RENDERING.contains(args[0])) {
         app.startRuntimeEarly(); // overlaps building the command line (picocli is not in the AOT cache)
       }
-      CommandLine cli = new CommandLine(new LatentStudioCommand(), new ContextFactory(app, interrupt));
+      ContextFactory factory = new ContextFactory(app, interrupt);
+      CommandLine cli = new CommandLine(new LatentStudioCommand(), factory);
+      // "run" (and no help asked for) needs only "run"; anything else gets them all, so help and errors list them
+      boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")
+          && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"));
+      for (var e : SUBCOMMANDS.entrySet()) {
+        if (!one || e.getKey().equals(args[0])) {
+          cli.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
+        }
+      }
       cli.setOut(out);
       cli.setErr(err);
       cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -61,6 +92,7 @@ public final class LatentStudioCommand {
         }
         return FAILED;
       });
+      org.latentstudio.app.StartupClock.mark("command line built");
       code = cli.execute(args);
     }
     if (interrupt.isCancelled() || code == CANCELLED) {
