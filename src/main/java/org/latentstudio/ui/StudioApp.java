@@ -12,6 +12,7 @@ import org.latentstudio.app.AppPaths;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
 import org.latentstudio.app.StartupClock;
+import org.latentstudio.app.Main;
 import org.latentstudio.ui.models.LibraryModelCatalog;
 
 /**
@@ -39,6 +40,7 @@ public final class StudioApp extends Application {
 
   @Override
   public void start(Stage stage) {
+    StartupClock.mark("JavaFX started");
     String settingsProblem = null;
     Settings settings;
     try {
@@ -59,12 +61,18 @@ public final class StudioApp extends Application {
     } catch (IOException e) {
       // the window reports what fails later (saving, recovery)
     }
+    StartupClock.mark("settings and app context");
     StudioWindow window = new StudioWindow(stage, cfg);
+    StartupClock.mark("window built");
     if (StartupClock.enabled()) {
       StartupTrace.attach(window);
     }
     window.show();
+    StartupClock.mark("window shown");
     context.startRuntimeEarly(); // the first run then need not wait for ONNX Runtime to load
+    if (Main.STUDIO_TRAINING.equals(System.getProperty(Main.TRAINING))) {
+      runAndQuit(window);
+    }
     if (file != null) {
       window.openPath(file);
     }
@@ -77,6 +85,16 @@ public final class StudioApp extends Application {
             problem + "\n\nLatent Studio started with the default settings. Fix the value in Edit → Preferences.");
       });
     }
+  }
+
+  /** The AOT training run ({@link Main#TRAINING}): the graph is run once, as Ctrl+Enter would, then the app quits. */
+  private static void runAndQuit(StudioWindow window) {
+    window.runs().busyProperty().addListener((o, was, busy) -> {
+      if (was && !busy) {
+        Platform.exit();
+      }
+    });
+    Platform.runLater(window::run);
   }
 
   @Override
