@@ -37,6 +37,34 @@ class ComfyFilesTest extends StudioTestBase {
     return png;
   }
 
+  /**
+   * On the canvas, a picture that carries no workflow becomes a Load Image node where it lands; one that carries
+   * a ComfyUI prompt (even without the UI workflow) opens as that graph instead.
+   */
+  @Test
+  void aPlainPictureDroppedOnTheCanvasIsALoadImageNodeAndAComfyPictureOpens() throws Exception {
+    Path apiOnly = comfyPng("api-only.png", Map.of("prompt", resource("txt2img.api.json")));
+    fx(() -> {
+      canvas().dropFiles(List.of(apiOnly), new javafx.geometry.Point2D(40, 40));
+      return null;
+    });
+    org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(fx(() -> studio.stage().getTitle()).contains("api-only.png"), () -> "opened as a workflow, not "
+        + fx(() -> studio.stage().getTitle()));
+    assertTrue(graph().nodeList().stream().anyMatch(n -> n.type().equals("KSampler")));
+
+    Path plain = comfyPng("photo.png", Map.of());
+    int before = graph().nodes().size();
+    fx(() -> {
+      canvas().dropFiles(List.of(plain), new javafx.geometry.Point2D(40, 40));
+      return null;
+    });
+    assertEquals(before + 1, graph().nodes().size());
+    var loader = graph().nodeList().stream().filter(n -> n.type().equals("LoadImage")
+        && plain.toAbsolutePath().toString().equals(n.widgets().get("image"))).findFirst();
+    assertTrue(loader.isPresent(), "a Load Image node with the picture chosen");
+  }
+
   private static String resource(String name) throws Exception {
     return Files.readString(Path.of("src/test/resources/comfy", name));
   }

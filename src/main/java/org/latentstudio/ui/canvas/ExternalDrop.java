@@ -37,19 +37,39 @@ final class ExternalDrop {
     }
   }
 
+  /** Pictures become Load Image nodes from {@code at} on; workflows, and pictures that carry one, are opened. */
+  static void dropFiles(GraphCanvas canvas, List<Path> files, Point2D at) {
+    List<Path> workflows = new java.util.ArrayList<>();
+    for (Path f : files) {
+      if (isPicture(f) && !carriesWorkflow(f)) {
+        canvas.addImageLoader(f, at);
+        at = at.add(30, 30);
+      } else {
+        workflows.add(f);
+      }
+    }
+    if (!workflows.isEmpty()) {
+      canvas.host().filesDropped(workflows);
+    }
+  }
+
   static boolean isPicture(Path f) {
     String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
         || n.endsWith(".gif");
   }
 
-  /** A PNG the studio (or ComfyUI) saved opens as its workflow; any other picture is an input. */
+  /**
+   * A PNG the studio or ComfyUI saved opens as its workflow (ComfyUI's API-only pictures carry just "prompt");
+   * any other picture is an input.
+   */
   static boolean carriesWorkflow(Path f) {
     if (!f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
       return false;
     }
     try {
-      return org.latentstudio.image.PngText.read(f).containsKey("workflow");
+      var text = org.latentstudio.image.PngText.read(f);
+      return text.containsKey("workflow") || text.containsKey("prompt");
     } catch (java.io.IOException e) {
       return false;
     }
@@ -69,20 +89,7 @@ final class ExternalDrop {
         done = canvas.dropModel(parts[0], parts[1], wp).isPresent();
       }
     } else if (board.hasFiles()) {
-      List<Path> files = board.getFiles().stream().map(File::toPath).toList();
-      List<Path> workflows = new java.util.ArrayList<>();
-      Point2D at = wp;
-      for (Path f : files) {
-        if (isPicture(f) && !carriesWorkflow(f)) {
-          canvas.addImageLoader(f, at);
-          at = at.add(30, 30);
-        } else {
-          workflows.add(f);
-        }
-      }
-      if (!workflows.isEmpty()) {
-        canvas.host().filesDropped(workflows);
-      }
+      dropFiles(canvas, board.getFiles().stream().map(File::toPath).toList(), wp);
       done = true;
     }
     e.setDropCompleted(done);

@@ -317,6 +317,11 @@ public final class GraphCanvas extends Region implements WidgetContext {
     return edits.addLoaderFor(kind, modelName, worldAt);
   }
 
+  /** Files dropped at a canvas point (world coordinates): pictures become Load Image nodes, workflows open. */
+  public void dropFiles(java.util.List<java.nio.file.Path> files, Point2D worldAt) {
+    ExternalDrop.dropFiles(this, files, worldAt);
+  }
+
   /** Adds a Load Image node for a picture file at a canvas point (world coordinates). */
   public Optional<Node> addImageLoader(java.nio.file.Path picture, Point2D worldAt) {
     return edits.addImageLoader(picture, worldAt);
