@@ -6,37 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
 import org.latentstudio.exec.RunRequest;
 import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.SafetensorsWriter;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad add-on files, each refused with a message that names the file and says what to do. */
-class AddOnInputErrorsTest {
-  static AppContext app;
+class AddOnInputErrorsTest extends AppTest {
   static Path dir = TestModels.control();
 
   @TempDir
   static Path tmp;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static String failure(Graph g) {
     RunResult r = app.executor().run(new RunRequest(g, Set.of(), new RunSettings(tmp, 0), ""),

@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
 import org.latentstudio.exec.RunRequest;
@@ -21,10 +20,9 @@ import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.tensor.Tensor;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.GraphBuilder;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,22 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * control on the positive prompt only differs from one on both; a control image of another size is fitted and
  * the sampler says so; a new seed does not run the vision encoder again.
  */
-class ControlBehaviourTest {
-  static AppContext app;
+class ControlBehaviourTest extends AppTest {
   static Path dir = TestModels.control();
 
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static GraphBuilder base(long seed) {
     return ControlGraphs.base(dir.resolve("tiny-sd"), "a red circle on a blue background", seed, 8, 7.5, 64);

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.Link;
 import org.latentstudio.graph.Node;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.io.WorkflowCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.latentstudio.testing.AppTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,21 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * received it. Before, a linked width of 7 reached ONNX Runtime's Conv, a batch of 0 failed with "Index 0 out
  * of bounds" and 1e9 steps ran out of memory after 20 s. Runs the default workflow on the bundled model.
  */
-class LinkedValueChecksTest {
-  static AppContext app;
-
+class LinkedValueChecksTest extends AppTest {
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   /** The default workflow with {@code input} fed by a PrimitiveInt holding {@code value}. */
   static RunResult runWithLinked(String input, long value) throws Exception {

@@ -9,11 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -26,6 +23,7 @@ import org.latentstudio.graph.Node;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.lora.LoraRuns.Lora;
 import org.latentstudio.lora.LoraRuns.Run;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.SafetensorsWriter;
 
 /**
@@ -33,21 +31,9 @@ import org.latentstudio.testing.SafetensorsWriter;
  * what it is and what to do; a LoRA that fits only part of the model runs, says how much, and lists the rest. The
  * fixtures carry the key names and shapes real files of each kind have.
  */
-class LoraRefusalTest {
-  static AppContext app;
-
+class LoraRefusalTest extends AppTest {
   @TempDir
   static Path tmp;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   private static float[] z(int n) {
     return new float[n];

@@ -12,17 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.RunResult;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.nodes.values.Latent;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.WorkflowRuns;
 
 /**
@@ -30,21 +28,9 @@ import org.latentstudio.testing.WorkflowRuns;
  * as the plain UNet does (shapes pack). With the ControlNet at strength 0 the picture is bit for bit the LoRA's
  * alone; at strength 1 it differs from both the LoRA alone and the ControlNet alone.
  */
-class LoraWithAddOnsTest {
-  static AppContext app;
-
+class LoraWithAddOnsTest extends AppTest {
   @TempDir
   static Path tmp;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   /** graphs/controlnet.json with graphs/lora.json's loader between the checkpoint and its users. */
   static Graph controlNetWithLora(List<String> sets) throws Exception {

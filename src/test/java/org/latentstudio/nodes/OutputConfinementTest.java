@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -18,8 +17,7 @@ import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.io.WorkflowCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.latentstudio.testing.AppTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a symbolic link inside it was followed). Each case runs the default workflow on the bundled model and then
  * lists every file under the test's folder: the only pictures allowed are those inside the output folder.
  */
-class OutputConfinementTest {
-  static AppContext app;
-
+class OutputConfinementTest extends AppTest {
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   private RunResult save(Path output, String prefix) throws Exception {
     Graph g = Overrides.apply(new WorkflowCodec().read(Path.of("graphs/txt2img.json")).graph(), app.registry(),

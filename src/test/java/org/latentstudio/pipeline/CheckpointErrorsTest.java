@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.exec.RunResult;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.SafetensorsWriter;
 import org.latentstudio.testing.TestModels;
 import org.latentstudio.testing.WorkflowRuns;
@@ -23,21 +21,9 @@ import org.latentstudio.weights.StoredTensor;
  * Broken checkpoints given to the loader as a user would (graphs/txt2img.json with checkpoint.path set): each
  * fails at the checkpoint node with a message that names the file and the problem, never a wrong picture.
  */
-class CheckpointErrorsTest {
-  static AppContext app;
-
+class CheckpointErrorsTest extends AppTest {
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   private String failure(Path checkpoint) throws Exception {
     RunResult r = WorkflowRuns.run(app, tmp, "txt2img.json", List.of("checkpoint.path=" + checkpoint));

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -25,10 +24,9 @@ import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.tensor.Tensor;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.Npy;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,21 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * would. Thresholds: PSNR ≥ 55 dB on the 8-bit picture and max |Δ| ≤ 1e-3 on the final latents; a guidance
  * scale off by 0.5 or padding with 0 instead of EOS already lands near 50 dB.
  */
-class DiffusersParityTest {
-  static AppContext app;
-
+class DiffusersParityTest extends AppTest {
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static Stream<Arguments> cases() throws IOException {
     JsonNode manifest = new ObjectMapper().readTree(TestModels.parity().resolve("cases.json").toFile());

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.exec.RunResult;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.nodes.values.Latent;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.TestModels;
 import org.latentstudio.testing.WorkflowRuns;
 
@@ -21,22 +19,10 @@ import org.latentstudio.testing.WorkflowRuns;
  * the shipped text-to-image and inpainting graphs; the mask and masked-picture channels are filled as ComfyUI
  * fills them.
  */
-class InpaintingCheckpointTest {
+class InpaintingCheckpointTest extends AppTest {
   static final Path SET = TestModels.resources().resolve("compiler");
-  static AppContext app;
-
   @TempDir
   Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   private RunResult run(String workflow, String... sets) throws Exception {
     List<String> all = new java.util.ArrayList<>(List.of("checkpoint.path=" + SET.resolve("d/d-bf16.safetensors"),

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -24,28 +23,15 @@ import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.nodes.values.Latent;
 import org.latentstudio.tensor.Tensor;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped graphs on the tiny model through the executor: caching, previews, the advanced sampler. */
-class PipelineTest {
-  static AppContext app;
-
+class PipelineTest extends AppTest {
   @TempDir
   Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   /** Records which nodes ran, progress steps and previews. */
   static final class Recorder implements ExecutionListener {

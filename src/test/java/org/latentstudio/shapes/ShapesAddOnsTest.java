@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -23,8 +22,7 @@ import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.latentstudio.testing.AppTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,23 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  *       weight 0 gives the picture without the adapter bit for bit.
  * </ul>
  */
-class ShapesAddOnsTest {
-  static AppContext app;
+class ShapesAddOnsTest extends AppTest {
   static final int SEEDS = 16;
   static final int[][] PLACES = {{18, 20}, {45, 22}, {21, 44}, {43, 43}};
 
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static RgbImage run(String workflow, List<String> sets) throws Exception {
     Graph g = Overrides.apply(new WorkflowCodec().read(Path.of("graphs", workflow)).graph(), app.registry(), sets);

@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.cli.Overrides;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
@@ -23,6 +20,7 @@ import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.testing.AppTest;
 
 /**
  * The bundled LoRA (assets/models/loras/shapes-sks-outline, src/python/shapes/train_lora.py) teaches the shapes
@@ -31,25 +29,14 @@ import org.latentstudio.io.WorkflowCodec;
  * background inside the shape's blob), on 16 seeds of large circles, squares, triangles and stars (rings are
  * hollow anyway), through the shipped graphs/lora.json as a user runs it.
  */
-class ShapesLoraTest {
+class ShapesLoraTest extends AppTest {
   static final double HOLLOW = 0.12; // a ring measures about 0.25, a filled shape 0
   static final String[] SHAPES = {"circle", "square", "triangle", "star"};
   static final String[] COLOURS = {"red", "green", "yellow", "purple"};
-  static AppContext app;
   static PictureAnalyser analyser = new PictureAnalyser();
 
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   static String prompt(int i) {
     return "a large " + COLOURS[i % 4] + " " + SHAPES[(i / 4) % 4] + " in the center, white background, in sks style";

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.latentstudio.app.AppContext;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.ExecutionListener;
 import org.latentstudio.exec.Outputs;
@@ -24,6 +21,7 @@ import org.latentstudio.graph.NodeId;
 import org.latentstudio.graph.Problem;
 import org.latentstudio.image.RgbImage;
 import org.latentstudio.io.WorkflowCodec;
+import org.latentstudio.testing.AppTest;
 import org.latentstudio.testing.Resources;
 
 /**
@@ -31,21 +29,9 @@ import org.latentstudio.testing.Resources;
  * workflow of the same graph makes: the API prompt, and the UI workflow with its primitive, reroutes, bypassed
  * and muted nodes. A workflow with nodes we lack is refused, naming each.
  */
-class ComfyRunTest {
-  static AppContext app;
-
+class ComfyRunTest extends AppTest {
   @TempDir
   static Path out;
-
-  @BeforeAll
-  static void start() {
-    app = new AppContext();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
 
   /** Runs with an empty cache: identical cache keys would hand back the first picture without running. */
   static RunResult run(Graph g) {
