@@ -1,10 +1,16 @@
 package org.latentstudio.nodes.loaders;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
@@ -154,11 +160,20 @@ public final class CheckpointLoader implements NodeType {
       stamp(sb, yaml);
       return;
     }
-    try (Stream<Path> files = Files.walk(root, 2)) {
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-        stamp(sb, f);
+    // one stat a file (the walk's own), as this runs for every run of the graph; links followed, since a
+    // diffusers folder from the Hugging Face cache is links to its blobs
+    Map<Path, BasicFileAttributes> files = new TreeMap<>();
+    Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), 2, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          files.put(f, attrs);
+        }
+        return FileVisitResult.CONTINUE;
       }
-    }
+    });
+    files.forEach((f, attrs) -> sb.append('|').append(f.getFileName()).append(attrs.size()).append('@')
+        .append(attrs.lastModifiedTime().toMillis()));
   }
 
   private static void stamp(StringBuilder sb, Path file) throws IOException {
