@@ -12,7 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code latentstudio} command and its subcommands. User mistakes end in a message, never a stack trace. */
-@Command(name = "latentstudio", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "latentstudio", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Version.class,
     description = "Latent Studio: a node-graph studio for Stable Diffusion. Without a command it opens the studio.")
 public final class LatentStudioCommand {
   /**

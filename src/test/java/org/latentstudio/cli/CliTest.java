@@ -39,6 +39,16 @@ class CliTest {
     assertFalse(r.all().contains("Exception"), () -> "exception class name in output:\n" + r.all());
   }
 
+  /** Help is there for every command, asked for after it ({@code run --help}) as users type it. */
+  @Test
+  void everyCommandAnswersHelp() {
+    for (String command : java.util.List.of("run", "validate", "export", "nodes", "bench", "tokenize", "serve")) {
+      Result r = cli(command, "--help");
+      assertEquals(0, r.exit(), command + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: latentstudio " + command), command + ": " + r.out());
+    }
+  }
+
   @Test
   void runPrintsTheResultAndExitsZero() {
     Result r = cli("run", workflow("math.json"), "--output", dir.toString());
