@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
+import org.latentstudio.app.StartupClock;
 import org.latentstudio.exec.CancellationToken;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +20,8 @@ import picocli.CommandLine.Command;
 public final class LatentStudioCommand {
   /**
    * The subcommands by name, in the order help lists them. They are added when the command line is built, and
-   * only the one being run when it is named first: picocli reads each command's annotations by reflection, which
-   * cost a cold start about 0.1 s per command (its classes cannot be in the AOT cache).
+   * only the one being run when it is named first: picocli reads each command's annotations by reflection at
+   * every start, which is work a cold start need not do for the others.
    */
   private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
@@ -42,7 +44,7 @@ public final class LatentStudioCommand {
   public static final int BAD_INPUT = 2;
   public static final int CANCELLED = 130;
   /** Commands that load models, for which ONNX Runtime is started before anything else. */
-  private static final java.util.Set<String> RENDERING = java.util.Set.of("run", "bench", "serve");
+  private static final Set<String> RENDERING = Set.of("run", "bench", "serve");
 
   /** The command line of a process of its own: Ctrl-C cancels the command (see {@link CtrlC}). */
   public static int execute(String... args) {
@@ -67,12 +69,12 @@ public final class LatentStudioCommand {
       err.println("error: " + e.getMessage() + ". Correct it in the studio's Preferences or in the file.");
       return BAD_INPUT;
     }
-    org.latentstudio.app.StartupClock.mark("settings read");
+    StartupClock.mark("settings read");
     int code;
     try (AppContext app = new AppContext(settings, err::println)) {
-      org.latentstudio.app.StartupClock.mark("app context made");
+      StartupClock.mark("app context made");
       if (args.length > 0 && RENDERING.contains(args[0])) {
-        app.startRuntimeEarly(); // overlaps building the command line (picocli is not in the AOT cache)
+        app.startRuntimeEarly(); // loads while the command line is built and the workflow read
       }
       ContextFactory factory = new ContextFactory(app, interrupt);
       CommandLine cli = new CommandLine(new LatentStudioCommand(), factory);
@@ -93,7 +95,7 @@ public final class LatentStudioCommand {
         }
         return FAILED;
       });
-      org.latentstudio.app.StartupClock.mark("command line built");
+      StartupClock.mark("command line built");
       code = cli.execute(args);
     }
     if (interrupt.isCancelled() || code == CANCELLED) {
