@@ -1,5 +1,6 @@
 package org.latentstudio.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.latentstudio.exec.NodeRegistry;
 import org.latentstudio.graph.InputSpec;
@@ -183,30 +185,8 @@ final class ObjectInfo {
     }
     ObjectNode o = F.objectNode();
     switch (in.type()) {
-      case INT -> {
-        if (in.defaultValue() != null) {
-          o.put("default", ((Number) in.defaultValue()).longValue());
-        }
-        if (in.min() != null) {
-          o.put("min", in.min().longValue());
-        }
-        if (in.max() != null) {
-          o.put("max", in.max().longValue());
-        }
-        o.put("step", in.step() == null ? 1 : in.step().longValue());
-      }
-      case FLOAT -> {
-        if (in.defaultValue() != null) {
-          o.put("default", ((Number) in.defaultValue()).doubleValue());
-        }
-        if (in.min() != null) {
-          o.put("min", in.min().doubleValue());
-        }
-        if (in.max() != null) {
-          o.put("max", in.max().doubleValue());
-        }
-        o.put("step", in.step() == null ? 0.01 : in.step().doubleValue());
-      }
+      case INT -> numberRange(o, in, n -> F.numberNode(n.longValue()), 1);
+      case FLOAT -> numberRange(o, in, n -> F.numberNode(n.doubleValue()), 0.01);
       case BOOLEAN -> o.put("default", Boolean.TRUE.equals(in.defaultValue()));
       default -> {
         o.put("default", in.defaultValue() == null ? "" : String.valueOf(in.defaultValue()));
@@ -217,6 +197,20 @@ final class ObjectInfo {
       o.put("tooltip", in.tooltip());
     }
     return F.arrayNode().add(ComfyTypes.name(in.type())).add(o);
+  }
+
+  /** default, min, max and step of a number widget, each as {@code json} writes it (ComfyUI's INT or FLOAT). */
+  private static void numberRange(ObjectNode o, InputSpec in, Function<Number, JsonNode> json, Number defaultStep) {
+    if (in.defaultValue() != null) {
+      o.set("default", json.apply((Number) in.defaultValue()));
+    }
+    if (in.min() != null) {
+      o.set("min", json.apply(in.min()));
+    }
+    if (in.max() != null) {
+      o.set("max", json.apply(in.max()));
+    }
+    o.set("step", json.apply(in.step() == null ? defaultStep : in.step()));
   }
 
   /** Picture files in the input folder, as LoadImage's list in ComfyUI. */

@@ -3,12 +3,9 @@ package org.latentstudio.lora;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.latentstudio.testing.PackageImports;
 
 /**
  * The lora package reads files and does arithmetic only: no ONNX Runtime, no JavaFX, and nothing from the runtime,
@@ -20,17 +17,6 @@ class LoraPurityTest {
 
   @Test
   void importsNeitherTheRuntimeNorWhatUsesIt() throws IOException {
-    Path dir = Path.of(System.getProperty("latentstudio.repo", "."), "src/main/java/org/latentstudio/lora");
-    List<String> offenders = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          if (line.startsWith("import") && FORBIDDEN.stream().anyMatch(line::contains)) {
-            offenders.add(f.getFileName() + ": " + line);
-          }
-        }
-      }
-    }
-    assertEquals(List.of(), offenders);
+    assertEquals(List.of(), PackageImports.offenders("lora", FORBIDDEN));
   }
 }
