@@ -8,10 +8,12 @@ import org.latentstudio.exec.NativeThreads;
 import org.latentstudio.exec.NodeRegistry;
 import org.latentstudio.exec.OutputCache;
 import org.latentstudio.exec.Services;
+import org.latentstudio.graph.Graph;
 import org.latentstudio.image.InputPaths;
 import org.latentstudio.nodes.BuiltinNodes;
 import org.latentstudio.nodes.image.FileNumbers;
 import org.latentstudio.nodes.loaders.CheckpointCache;
+import org.latentstudio.nodes.loaders.SessionPrefetch;
 import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.runtime.OrtRuntime;
@@ -109,9 +111,23 @@ public final class AppContext implements AutoCloseable {
     }).start();
   }
 
+  /**
+   * Starts making the sessions the graph's first run will need, in the background ({@link SessionPrefetch}).
+   * Call it once the graph is known and before it runs.
+   */
+  public void prefetchSessions(Graph graph) {
+    SessionPrefetch p = SessionPrefetch.start(graph, services);
+    if (p != null) {
+      prefetches.add(p);
+    }
+  }
+
+  private final List<SessionPrefetch> prefetches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public void close() {
     executor.close();
+    prefetches.forEach(SessionPrefetch::stopAndWait);
     if (services.isStarted(OrtRuntime.class)) {
       services.require(OrtRuntime.class).close();
     }

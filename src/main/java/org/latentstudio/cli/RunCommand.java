@@ -68,6 +68,7 @@ final class RunCommand implements Callable<Integer> {
     }
     StartupClock.mark("workflow read");
     Graph graph = wf.graph();
+    app.prefetchSessions(graph);
     String json = new WorkflowCodec().write(wf);
     RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
         : app.settings().runSettings(Path.of("output"));

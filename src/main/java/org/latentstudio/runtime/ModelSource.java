@@ -3,6 +3,8 @@ package org.latentstudio.runtime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.latentstudio.compiler.CompiledGraph;
 import org.latentstudio.lora.LoraPatch;
@@ -50,6 +52,9 @@ public sealed interface ModelSource {
    */
   record Patched(ModelSource base, List<LoraPatch> loras) implements ModelSource {
     public Patched {
+      if (base instanceof FixedDims) {
+        throw new IllegalArgumentException("LoRAs are merged before dimensions are fixed");
+      }
       if (base instanceof Patched p) {
         List<LoraPatch> all = new ArrayList<>(p.loras());
         all.addAll(loras);
@@ -69,6 +74,41 @@ public sealed interface ModelSource {
       return base.label() + " with " + loras.stream().map(l -> l.file().name() + " at " + l.strength())
           .collect(Collectors.joining(", "));
     }
+  }
+
+  /**
+   * A model whose symbolic dimensions ("batch", "height", "width", "sequence") are fixed in its session: ONNX
+   * Runtime then folds away the shape arithmetic of a dynamic export (chains of Shape, Gather, Unsqueeze, Concat:
+   * half the operators of the tiny UNet), a fifth of a call on small models. Each set of dimensions is a session
+   * of its own; {@link OrtRuntime#fixingDims} decides when that is worth it.
+   */
+  record FixedDims(ModelSource base, Map<String, Long> dims) implements ModelSource {
+    public FixedDims {
+      if (base instanceof FixedDims f) {
+        base = f.base();
+      }
+      dims = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dims)); // sorted: a stable key
+    }
+
+    @Override
+    public String key() {
+      return keyPrefix(base) + dims;
+    }
+
+    /** What the keys of {@code base}'s sessions with fixed dimensions start with. */
+    static String keyPrefix(ModelSource base) {
+      return base.unfixed().key() + " at ";
+    }
+
+    @Override
+    public String label() {
+      return base.label();
+    }
+  }
+
+  /** This source without fixed dimensions. */
+  default ModelSource unfixed() {
+    return this instanceof FixedDims f ? f.base() : this;
   }
 
   /** This model with {@code loras} merged into its weights, or itself when there are none. */

@@ -82,6 +82,20 @@ public final class OnnxModel implements AutoCloseable {
     return outputs.get(name).type;
   }
 
+  /** Whether the input's declared shape (-1 for a dynamic axis) admits a value of {@code shape}. */
+  public boolean accepts(String name, int[] shape) {
+    long[] declared = inputShape(name);
+    if (declared.length != shape.length) {
+      return false;
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (declared[i] >= 0 && declared[i] != shape[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Checks that the model has the inputs a caller needs, with a message that names the file and what it has.
    *

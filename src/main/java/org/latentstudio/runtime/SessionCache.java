@@ -2,6 +2,8 @@ package org.latentstudio.runtime;
 
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,8 @@ final class SessionCache {
   }
 
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  /** Loads under way, by key: loading happens outside the lock. */
+  private final Map<String, CompletableFuture<Entry>> loading = new HashMap<>();
   private final Loader loader;
   private final Sizer sizer;
   private long budgetBytes;
@@ -75,39 +79,89 @@ final class SessionCache {
     }
   }
 
-  /** Loading happens under the lock: two nodes asking for the same big model must not load it twice. */
-  synchronized Lease acquire(ModelSource source) throws ModelException {
+  /**
+   * The model, loaded now if it is not. Different models load at the same time (the UNet's session can be made
+   * while the text encoder runs); a second caller asking for a model that is being loaded waits for that load
+   * instead of loading it twice.
+   */
+  Lease acquire(ModelSource source) throws ModelException {
     String key = source.key();
-    Entry e = entries.get(key);
-    if (e == null) {
-      long estimatedBytes = sizer.bytes(source);
-      usedBytes += estimatedBytes;
-      evictToBudget(key);
-      long t0 = System.nanoTime();
-      try {
-        e = new Entry(loader.load(source), estimatedBytes);
-        loadNanos += System.nanoTime() - t0;
-      } catch (ModelException | RuntimeException ex) {
-        usedBytes -= estimatedBytes;
-        throw ex;
+    while (true) {
+      CompletableFuture<Entry> pending;
+      long estimatedBytes = 0;
+      boolean mine = false;
+      synchronized (this) {
+        Entry e = entries.get(key);
+        if (e != null) {
+          e.users++;
+          return new Lease(key, e);
+        }
+        pending = loading.get(key);
+        if (pending == null) {
+          pending = new CompletableFuture<>();
+          loading.put(key, pending);
+          mine = true;
+          estimatedBytes = sizer.bytes(source);
+          usedBytes += estimatedBytes;
+          evictToBudget(key);
+        }
       }
-      entries.put(key, e);
-      loads++;
+      if (mine) {
+        return load(source, key, estimatedBytes, pending);
+      }
+      try {
+        pending.join(); // then take it from the entries, unless it was evicted meanwhile
+      } catch (java.util.concurrent.CompletionException ex) {
+        if (ex.getCause() instanceof ModelException me) {
+          throw new ModelException(me.getMessage(), me);
+        }
+        throw ex.getCause() instanceof RuntimeException re ? re : ex;
+      }
     }
-    e.users++;
+  }
+
+  private Lease load(ModelSource source, String key, long estimatedBytes, CompletableFuture<Entry> pending)
+      throws ModelException {
+    long t0 = System.nanoTime();
+    OnnxModel model;
+    try {
+      model = loader.load(source);
+    } catch (ModelException | RuntimeException ex) {
+      synchronized (this) {
+        usedBytes -= estimatedBytes;
+        loading.remove(key);
+      }
+      pending.completeExceptionally(ex);
+      throw ex;
+    }
+    Entry e = new Entry(model, estimatedBytes);
+    synchronized (this) {
+      loadNanos += System.nanoTime() - t0;
+      entries.put(key, e);
+      loading.remove(key);
+      loads++;
+      e.users++;
+    }
+    pending.complete(e);
     return new Lease(key, e);
   }
 
-  /** Unloads a model now if it is loaded and nobody uses it; returns whether it was unloaded. */
+  /**
+   * Unloads a model now if it is loaded and nobody uses it, with its sessions of fixed dimensions; returns whether
+   * any was unloaded.
+   */
   synchronized boolean release(ModelSource source) {
-    Entry e = entries.get(source.key());
-    if (e == null || e.users > 0) {
-      return false;
+    boolean any = false;
+    for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Entry> e = it.next();
+      if (isSessionOf(e.getKey(), source) && e.getValue().users == 0) {
+        it.remove();
+        usedBytes -= e.getValue().bytes;
+        closeQuietly(e.getValue().model);
+        any = true;
+      }
     }
-    entries.remove(source.key());
-    usedBytes -= e.bytes;
-    closeQuietly(e.model);
-    return true;
+    return any;
   }
 
   synchronized void setBudget(long bytes) {
@@ -132,8 +186,14 @@ final class SessionCache {
     return usedBytes;
   }
 
+  /** Whether a session of the model is loaded: for a source without fixed dimensions, any of its sessions. */
   synchronized boolean isLoaded(ModelSource source) {
-    return entries.containsKey(source.key());
+    return entries.keySet().stream().anyMatch(key -> isSessionOf(key, source));
+  }
+
+  private static boolean isSessionOf(String key, ModelSource source) {
+    return key.equals(source.key())
+        || !(source instanceof ModelSource.FixedDims) && key.startsWith(ModelSource.FixedDims.keyPrefix(source));
   }
 
   synchronized void closeAll() {

@@ -1,16 +1,18 @@
 package org.latentstudio.runtime;
 
+import java.util.Map;
+
 import org.latentstudio.tensor.Tensor;
 
 /** The CLIP text encoder of a checkpoint: token ids in, one hidden state per token out. */
 public final class TextEncoder implements AutoCloseable {
   private static final String ROLE = "a CLIP text encoder";
-  private final ModelLease lease;
+  private final DimsSessions sessions;
   private final String output;
 
-  private TextEncoder(ModelLease lease) throws ModelException {
-    this.lease = lease;
-    OnnxModel m = lease.model();
+  private TextEncoder(DimsSessions sessions) throws ModelException {
+    this.sessions = sessions;
+    OnnxModel m = sessions.first();
     m.requireInputs(ROLE, "input_ids");
     output = m.outputNames().contains("last_hidden_state") ? "last_hidden_state"
         : m.outputNames().iterator().next();
@@ -22,12 +24,34 @@ public final class TextEncoder implements AutoCloseable {
 
   /** The text encoder of {@code source} (one of a model's variants, e.g. stopping at an earlier layer). */
   public static TextEncoder open(OrtRuntime runtime, ModelSource source) throws ModelException {
-    return runtime.open(source, TextEncoder::new);
+    return open(new DimsSessions(runtime, source.unfixed(), Map.of()));
+  }
+
+  /**
+   * The text encoder for calls of {@code batch} rows of {@code length} tokens: a small model's session gets those
+   * dimensions fixed (see {@link DimsSessions}).
+   */
+  public static TextEncoder openForCalls(OrtRuntime runtime, ModelSource source, int batch, int length)
+      throws ModelException {
+    return open(new DimsSessions(runtime, source, dims(batch, length)));
+  }
+
+  private static TextEncoder open(DimsSessions sessions) throws ModelException {
+    try {
+      return new TextEncoder(sessions);
+    } catch (ModelException | RuntimeException e) {
+      sessions.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Long> dims(int batch, int length) {
+    return Map.of("batch", (long) batch, "sequence", (long) length);
   }
 
   /** The width of each token's hidden state, or -1 if the model does not declare it. */
   public int hiddenSize() {
-    long[] shape = lease.model().outputShape(output);
+    long[] shape = sessions.first().outputShape(output);
     return shape.length == 3 ? (int) shape[2] : -1;
   }
 
@@ -37,11 +61,12 @@ public final class TextEncoder implements AutoCloseable {
    */
   public Tensor encode(long[] ids, int batch) throws ModelException {
     int length = ids.length / batch;
-    return lease.model().run(new ModelInputs().ints("input_ids", ids, batch, length), output).get(output);
+    OnnxModel m = sessions.forCall(dims(batch, length), Map.of("input_ids", new int[] {batch, length}));
+    return m.run(new ModelInputs().ints("input_ids", ids, batch, length), output).get(output);
   }
 
   @Override
   public void close() {
-    lease.close();
+    sessions.close();
   }
 }

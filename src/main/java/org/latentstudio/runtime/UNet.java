@@ -1,26 +1,28 @@
 package org.latentstudio.runtime;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.latentstudio.compiler.UNetVariant;
 import org.latentstudio.tensor.Tensor;
 
 /** The denoising UNet of a checkpoint: predicts the noise (or v) in a latent at a timestep, given the text. */
 public final class UNet implements AutoCloseable {
   private static final String ROLE = "a Stable Diffusion UNet";
-  private final ModelLease lease;
+  private final DimsSessions sessions;
+  /** Input and output buffers per session: the sampler calls each many times with the same shapes. */
+  private final Map<OnnxModel, OnnxModel.Bound> bounds = new HashMap<>();
   private final String output;
   private final int timestepRank;
-  private final OnnxModel.Bound bound;
   /** The residual inputs of a ControlNet variant (down residuals, then mid), or none. */
   private final String[] residualInputs;
   private final boolean ipAdapter;
 
-  private UNet(ModelLease lease) throws ModelException {
-    this.lease = lease;
-    OnnxModel m = lease.model();
+  private UNet(DimsSessions sessions) throws ModelException {
+    this.sessions = sessions;
+    OnnxModel m = sessions.first();
     m.requireInputs(ROLE, "sample", "timestep", "encoder_hidden_states");
     output = m.outputNames().contains("out_sample") ? "out_sample" : m.outputNames().iterator().next();
     timestepRank = m.inputShape("timestep").length;
-    bound = m.bind();
     int downs = 0;
     while (m.inputNames().contains(UNetVariant.downResidual(downs))) {
       downs++;
@@ -42,20 +44,45 @@ public final class UNet implements AutoCloseable {
   /**
    * The UNet in {@code source}: a model's own, one with LoRAs merged into it, a variant of a compiled checkpoint's
    * UNet (ControlNet residual inputs, IP-Adapter layers), or another graph of the same inputs (benchmarks compare
-   * them).
+   * them). Its session keeps dynamic dimensions.
    */
   public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
-    return runtime.open(source, UNet::new);
+    return open(new DimsSessions(runtime, source.unfixed(), Map.of()));
+  }
+
+  /**
+   * The UNet for a sampling loop whose first call is {@code sample} and {@code context}: a small model's session
+   * gets those dimensions fixed (see {@link DimsSessions}); calls of other dimensions later (a negative prompt
+   * that starts late halves the batch) get a session of their own.
+   */
+  public static UNet openForCalls(OrtRuntime runtime, ModelSource source, int[] sample, int[] context)
+      throws ModelException {
+    return open(new DimsSessions(runtime, source, dims(sample, context)));
+  }
+
+  private static UNet open(DimsSessions sessions) throws ModelException {
+    try {
+      return new UNet(sessions);
+    } catch (ModelException | RuntimeException e) {
+      sessions.close();
+      throw e;
+    }
+  }
+
+  /** The dimension names of the optimum export and of the compiled graphs. */
+  private static Map<String, Long> dims(int[] sample, int[] context) {
+    return Map.of("batch", (long) sample[0], "height", (long) sample[2], "width", (long) sample[3],
+        "sequence", (long) context[1]);
   }
 
   /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */
   public int crossAttentionDim() {
-    long[] shape = lease.model().inputShape("encoder_hidden_states");
+    long[] shape = sessions.first().inputShape("encoder_hidden_states");
     return shape.length == 3 ? (int) shape[2] : -1;
   }
 
   public int inChannels() {
-    long[] shape = lease.model().inputShape("sample");
+    long[] shape = sessions.first().inputShape("sample");
     return shape.length == 4 ? (int) shape[1] : -1;
   }
 
@@ -71,9 +98,12 @@ public final class UNet implements AutoCloseable {
   /** A call with a variant's extra inputs, each given anew (or zeroed) for this call. */
   public Tensor predict(Tensor sample, float timestep, Tensor context, UNetExtras extras) throws ModelException {
     Tensor t = timestepRank == 0 ? Tensor.of(new float[] {timestep}) : Tensor.of(new float[] {timestep}, 1);
+    OnnxModel model = sessions.forCall(dims(sample.shape(), context.shape()), Map.of("sample", sample.shape(),
+        "timestep", t.shape(), "encoder_hidden_states", context.shape()));
+    OnnxModel.Bound bound = bounds.computeIfAbsent(model, OnnxModel::bind);
     if (residualInputs.length > 0) {
       if (extras.residualShapes() == null && extras.residuals() == null) {
-        throw new ModelException(lease.model().file() + ": this UNet takes ControlNet residuals and none were given");
+        throw new ModelException(model.file() + ": this UNet takes ControlNet residuals and none were given");
       }
       for (int i = 0; i < residualInputs.length; i++) {
         if (extras.residuals() == null) {
@@ -85,16 +115,15 @@ public final class UNet implements AutoCloseable {
     }
     if (ipAdapter) {
       if (extras.ipTokens() == null) {
-        throw new ModelException(lease.model().file() + ": this UNet takes IP-Adapter image tokens and none were given");
+        throw new ModelException(model.file() + ": this UNet takes IP-Adapter image tokens and none were given");
       }
       bound.set(UNetVariant.IP_TOKENS, extras.ipTokens())
           .set(UNetVariant.IP_SCALE, Tensor.of(extras.ipScale(), extras.ipScale().length));
     }
-    // the sampler calls this once or twice per step with the same shapes: buffers are bound once
     int[] outShape = sample.shape();
-    long outChannels = lease.model().outputShape(output).length == 4 ? lease.model().outputShape(output)[1] : -1;
-    if (outChannels > 0) {
-      outShape[1] = (int) outChannels; // an inpainting UNet takes 9 channels and predicts 4
+    long[] declaredOut = sessions.first().outputShape(output);
+    if (declaredOut.length == 4 && declaredOut[1] > 0) {
+      outShape[1] = (int) declaredOut[1]; // an inpainting UNet takes 9 channels and predicts 4
     }
     return bound.set("sample", sample).set("timestep", t).set("encoder_hidden_states", context)
         .run(output, outShape);
@@ -102,7 +131,7 @@ public final class UNet implements AutoCloseable {
 
   @Override
   public void close() {
-    bound.close();
-    lease.close();
+    bounds.values().forEach(OnnxModel.Bound::close);
+    sessions.close();
   }
 }

@@ -1,32 +1,55 @@
 package org.latentstudio.runtime;
 
+import java.util.Map;
+
 import org.latentstudio.tensor.Tensor;
 
 /** The VAE decoder of a checkpoint: latents (already divided by the scaling factor) to pixels in [-1, 1]. */
 public final class VaeDecoder implements AutoCloseable {
-  private final ModelLease lease;
-  private final String input;
+  private static final String INPUT = "latent_sample";
+  private final DimsSessions sessions;
   private final String output;
 
-  private VaeDecoder(ModelLease lease) throws ModelException {
-    this.lease = lease;
-    OnnxModel m = lease.model();
-    m.requireInputs("a VAE decoder", "latent_sample");
-    input = "latent_sample";
+  private VaeDecoder(DimsSessions sessions) throws ModelException {
+    this.sessions = sessions;
+    OnnxModel m = sessions.first();
+    m.requireInputs("a VAE decoder", INPUT);
     output = m.outputNames().contains("sample") ? "sample" : m.outputNames().iterator().next();
   }
 
   public static VaeDecoder open(OrtRuntime runtime, SdModel model) throws ModelException {
-    return runtime.open(model.vaeDecoder(), VaeDecoder::new);
+    return open(new DimsSessions(runtime, model.vaeDecoder().unfixed(), Map.of()));
+  }
+
+  /**
+   * The decoder for latents of {@code shape} [batch, 4, h, w]: a small model's session gets those dimensions
+   * fixed (see {@link DimsSessions}).
+   */
+  public static VaeDecoder openForCalls(OrtRuntime runtime, SdModel model, int[] shape) throws ModelException {
+    return open(new DimsSessions(runtime, model.vaeDecoder(), dims(shape)));
+  }
+
+  private static VaeDecoder open(DimsSessions sessions) throws ModelException {
+    try {
+      return new VaeDecoder(sessions);
+    } catch (ModelException | RuntimeException e) {
+      sessions.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Long> dims(int[] shape) {
+    return Map.of("batch", (long) shape[0], "latent_height", (long) shape[2], "latent_width", (long) shape[3]);
   }
 
   /** [batch, 4, h, w] → [batch, 3, 8h, 8w] */
   public Tensor decode(Tensor latents) throws ModelException {
-    return lease.model().run(new ModelInputs().floats(input, latents), output).get(output);
+    OnnxModel m = sessions.forCall(dims(latents.shape()), Map.of(INPUT, latents.shape()));
+    return m.run(new ModelInputs().floats(INPUT, latents), output).get(output);
   }
 
   @Override
   public void close() {
-    lease.close();
+    sessions.close();
   }
 }

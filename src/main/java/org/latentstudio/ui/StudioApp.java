@@ -76,6 +76,8 @@ public final class StudioApp extends Application {
     if (file != null) {
       window.openPath(file);
     }
+    // the first picture then need not wait for the sessions: they are made while the user looks at the graph
+    context.prefetchSessions(window.document().graph());
     if (settingsProblem != null) {
       String problem = settingsProblem;
       Dialogs dialogs = cfg.dialogs().apply(stage);

@@ -49,7 +49,8 @@ public final class CLIPTextEncode implements NodeType {
       }
     }
     Tensor hidden;
-    try (TextEncoder encoder = TextEncoder.open(ctx.service(OrtRuntime.class), clip.textEncoder())) {
+    try (TextEncoder encoder = TextEncoder.openForCalls(ctx.service(OrtRuntime.class), clip.textEncoder(), n + 1,
+        ClipTokenizer.CHUNK_LENGTH)) {
       hidden = encoder.encode(ids, n + 1);
     } catch (ModelException e) {
       throw new NodeException(e.getMessage(), e);

@@ -1,6 +1,7 @@
 package org.latentstudio.nodes.image;
 
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -88,11 +89,12 @@ public final class SaveImage implements NodeType {
       throws IOException {
     Path tmp = createTemp(dir, stem);
     try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
+      // one write: the encoder writes each chunk's length, type and CRC separately
+      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         PngText.write(picture, text, os);
       }
       while (true) {
-        Path target = dir.resolve(String.format("%s_%05d.png", stem, numbers.reserve(dir, stem)));
+        Path target = dir.resolve(numberedName(stem, numbers.reserve(dir, stem)));
         try {
           Files.createLink(target, tmp);
           return target;
@@ -109,6 +111,12 @@ public final class SaveImage implements NodeType {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** {@code stem_00042.png}, as ComfyUI names them (String.format took a tenth of a small picture's save). */
+  static String numberedName(String stem, int number) {
+    String digits = Integer.toString(number);
+    return stem + "_" + "0".repeat(Math.max(0, 5 - digits.length())) + digits + ".png";
   }
 
   /**

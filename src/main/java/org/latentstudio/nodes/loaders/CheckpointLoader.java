@@ -63,9 +63,8 @@ public final class CheckpointLoader implements NodeType {
     String config = in.get(CONFIG);
     CheckpointCache.Opened opened;
     try {
-      ModelLibrary library = ctx.service(ModelLibrary.class);
-      opened = ctx.service(CheckpointCache.class).get(fingerprint(Map.of("path", path, "config", config), library),
-          () -> open(library.resolveCheckpoint(path), config.isBlank() ? null : library.resolveConfig(config), ctx));
+      opened = open(path, config, ctx.service(ModelLibrary.class), ctx.service(CheckpointCache.class),
+          ctx.service(OrtRuntime.class), ctx.service(GraphCache.class), ctx::progress);
     } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
     }
@@ -75,24 +74,43 @@ public final class CheckpointLoader implements NodeType {
         .and(Ports.VAE, new VaeModel(model));
   }
 
-  private static CheckpointCache.Opened open(Path path, Path config, ExecContext ctx)
+  /**
+   * The checkpoint the node would open for these inputs, from the checkpoint cache or opened (and checked) now;
+   * {@link SessionPrefetch} opens it this way before the run reaches the node.
+   */
+  static CheckpointCache.Opened open(String path, String config, Services services)
       throws ModelException, TokenizerFormatException {
-    OrtRuntime runtime = ctx.service(OrtRuntime.class);
-    SdModel model = SdModels.open(path, config, ctx.service(GraphCache.class), runtime.compileOptions());
-    ClipTokenizer tokenizer = model.tokenizerDir() == null ? ClipTokenizer.bundled()
-        : ClipTokenizer.load(model.tokenizerDir());
-    compileAll(model, ctx);
-    checkTextWidth(model, runtime);
-    checkVocabulary(model, tokenizer);
-    return new CheckpointCache.Opened(model, tokenizer);
+    return open(path, config, services.require(ModelLibrary.class), services.require(CheckpointCache.class),
+        services.require(OrtRuntime.class), services.require(GraphCache.class), (done, total) -> {});
+  }
+
+  /** Progress through building the graphs: done of total. */
+  private interface Progress {
+    void report(int done, int total);
+  }
+
+  private static CheckpointCache.Opened open(String path, String config, ModelLibrary library,
+      CheckpointCache checkpoints, OrtRuntime runtime, GraphCache graphs, Progress progress)
+      throws ModelException, TokenizerFormatException {
+    return checkpoints.get(fingerprint(Map.of("path", path, "config", config), library), () -> {
+      Path file = library.resolveCheckpoint(path);
+      SdModel model = SdModels.open(file, config.isBlank() ? null : library.resolveConfig(config), graphs,
+          runtime.compileOptions());
+      ClipTokenizer tokenizer = model.tokenizerDir() == null ? ClipTokenizer.bundled()
+          : ClipTokenizer.load(model.tokenizerDir());
+      compileAll(model, progress);
+      checkTextWidth(model, runtime);
+      checkVocabulary(model, tokenizer);
+      return new CheckpointCache.Opened(model, tokenizer);
+    });
   }
 
   /** Builds the compiled graphs now (or finds them in the graph cache), so the node shows the progress. */
-  private static void compileAll(SdModel model, ExecContext ctx) throws ModelException {
+  private static void compileAll(SdModel model, Progress progress) throws ModelException {
     List<ModelSource> parts = Stream.of(model.textEncoder(), model.unet(), model.vaeDecoder(), model.vaeEncoder())
         .filter(p -> p instanceof ModelSource.Compiled).toList();
     for (int i = 0; i < parts.size(); i++) {
-      ctx.progress(i, parts.size());
+      progress.report(i, parts.size());
       ((ModelSource.Compiled) parts.get(i)).graph().get();
     }
   }

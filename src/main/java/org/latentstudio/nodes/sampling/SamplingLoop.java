@@ -101,7 +101,8 @@ final class SamplingLoop {
     int previewEvery = ctx.settings().previewEvery();
     Tensor lastX0 = null;
     OrtRuntime runtime = ctx.service(OrtRuntime.class);
-    try (UNetAddOns addOns = UNetAddOns.open(r, shape, runtime); UNet unet = UNet.open(runtime, addOns.unet())) {
+    try (UNetAddOns addOns = UNetAddOns.open(r, shape, runtime); UNet unet = UNet.openForCalls(runtime, addOns.unet(),
+            firstCallShape(shape, guidance.passCount(begin / order)), guidance.context(begin / order).shape())) {
       notes.addAll(addOns.notes());
       InpaintInputs inpaint = inpaintInputs(unet, latent);
       for (int i = begin; i < end; i++) {
@@ -137,6 +138,13 @@ final class SamplingLoop {
       x = mask == null ? lastX0 : blend(init, lastX0, mask);
     }
     return new Latent(x, mask, null);
+  }
+
+  /** The UNet input of a step with {@code passes} guidance passes: the latents stacked once per pass. */
+  private static int[] firstCallShape(int[] latent, int passes) {
+    int[] s = latent.clone();
+    s[0] *= passes;
+    return s;
   }
 
   /** An inpainting UNet's extra channels, or null for a UNet that takes just the latents. */

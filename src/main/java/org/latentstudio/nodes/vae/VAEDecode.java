@@ -30,7 +30,9 @@ public final class VAEDecode implements NodeType {
     Latent latent = in.get(Ports.SAMPLES_IN);
     VaeModel vae = in.get(Ports.VAE_IN);
     List<Tensor> decoded = new ArrayList<>();
-    try (VaeDecoder decoder = VaeDecoder.open(ctx.service(OrtRuntime.class), vae.model())) {
+    int[] one = latent.samples().shape();
+    one[0] = 1;
+    try (VaeDecoder decoder = VaeDecoder.openForCalls(ctx.service(OrtRuntime.class), vae.model(), one)) {
       // one picture at a time: a batch of large pictures would need the decoder's memory several times over
       for (int i = 0; i < latent.batch(); i++) {
         ctx.progress(i, latent.batch());
