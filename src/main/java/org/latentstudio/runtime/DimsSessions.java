@@ -31,6 +31,22 @@ final class DimsSessions implements AutoCloseable {
     byDims.put(dynamic ? Map.of() : dims, first);
   }
 
+  /** A typed view ({@link UNet}, {@link TextEncoder}, ...) built on the sessions of one model. */
+  @FunctionalInterface
+  interface View<T> {
+    T create(DimsSessions sessions) throws ModelException;
+  }
+
+  /** Builds the view; if the model does not fit it (wrong inputs), the sessions are closed and its message thrown. */
+  <T> T view(View<T> view) throws ModelException {
+    try {
+      return view.create(this);
+    } catch (ModelException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
   /** The first session's model, for the declared inputs and outputs. */
   OnnxModel first() {
     return first.model();

@@ -24,7 +24,7 @@ public final class TextEncoder implements AutoCloseable {
 
   /** The text encoder of {@code source} (one of a model's variants, e.g. stopping at an earlier layer). */
   public static TextEncoder open(OrtRuntime runtime, ModelSource source) throws ModelException {
-    return open(new DimsSessions(runtime, source.unfixed(), Map.of()));
+    return new DimsSessions(runtime, source, Map.of()).view(TextEncoder::new);
   }
 
   /**
@@ -33,17 +33,9 @@ public final class TextEncoder implements AutoCloseable {
    */
   public static TextEncoder openForCalls(OrtRuntime runtime, ModelSource source, int batch, int length)
       throws ModelException {
-    return open(new DimsSessions(runtime, source, dims(batch, length)));
+    return new DimsSessions(runtime, source, dims(batch, length)).view(TextEncoder::new);
   }
 
-  private static TextEncoder open(DimsSessions sessions) throws ModelException {
-    try {
-      return new TextEncoder(sessions);
-    } catch (ModelException | RuntimeException e) {
-      sessions.close();
-      throw e;
-    }
-  }
 
   private static Map<String, Long> dims(int batch, int length) {
     return Map.of("batch", (long) batch, "sequence", (long) length);

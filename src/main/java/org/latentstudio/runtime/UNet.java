@@ -47,7 +47,7 @@ public final class UNet implements AutoCloseable {
    * them). Its session keeps dynamic dimensions.
    */
   public static UNet open(OrtRuntime runtime, ModelSource source) throws ModelException {
-    return open(new DimsSessions(runtime, source.unfixed(), Map.of()));
+    return new DimsSessions(runtime, source, Map.of()).view(UNet::new);
   }
 
   /**
@@ -57,17 +57,9 @@ public final class UNet implements AutoCloseable {
    */
   public static UNet openForCalls(OrtRuntime runtime, ModelSource source, int[] sample, int[] context)
       throws ModelException {
-    return open(new DimsSessions(runtime, source, dims(sample, context)));
+    return new DimsSessions(runtime, source, dims(sample, context)).view(UNet::new);
   }
 
-  private static UNet open(DimsSessions sessions) throws ModelException {
-    try {
-      return new UNet(sessions);
-    } catch (ModelException | RuntimeException e) {
-      sessions.close();
-      throw e;
-    }
-  }
 
   /** The dimension names of the optimum export and of the compiled graphs. */
   private static Map<String, Long> dims(int[] sample, int[] context) {

@@ -18,7 +18,7 @@ public final class VaeDecoder implements AutoCloseable {
   }
 
   public static VaeDecoder open(OrtRuntime runtime, SdModel model) throws ModelException {
-    return open(new DimsSessions(runtime, model.vaeDecoder().unfixed(), Map.of()));
+    return new DimsSessions(runtime, model.vaeDecoder(), Map.of()).view(VaeDecoder::new);
   }
 
   /**
@@ -26,17 +26,9 @@ public final class VaeDecoder implements AutoCloseable {
    * fixed (see {@link DimsSessions}).
    */
   public static VaeDecoder openForCalls(OrtRuntime runtime, SdModel model, int[] shape) throws ModelException {
-    return open(new DimsSessions(runtime, model.vaeDecoder(), dims(shape)));
+    return new DimsSessions(runtime, model.vaeDecoder(), dims(shape)).view(VaeDecoder::new);
   }
 
-  private static VaeDecoder open(DimsSessions sessions) throws ModelException {
-    try {
-      return new VaeDecoder(sessions);
-    } catch (ModelException | RuntimeException e) {
-      sessions.close();
-      throw e;
-    }
-  }
 
   private static Map<String, Long> dims(int[] shape) {
     return Map.of("batch", (long) shape[0], "latent_height", (long) shape[2], "latent_width", (long) shape[3]);
