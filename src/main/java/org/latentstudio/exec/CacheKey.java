@@ -20,6 +20,15 @@ public record CacheKey(String hex) {
 
   /** Keys for every node of a plan, computed in plan order so upstream keys exist when needed. */
   public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Services services) {
+    return forPlan(plan, catalog, services, new HashMap<>());
+  }
+
+  /**
+   * Keys for every node of a plan; {@code fingerprints} receives each node's fingerprint, which the node may
+   * read back while it runs ({@link ExecContext#fingerprint}) instead of stamping its files again.
+   */
+  public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Services services,
+      Map<NodeId, String> fingerprints) {
     Map<NodeId, CacheKey> keys = new HashMap<>();
     MessageDigest digest = sha256();
     StringBuilder sb = new StringBuilder(256);
@@ -38,7 +47,9 @@ public record CacheKey(String hex) {
         }
         sb.append('\u0000');
       }
-      sb.append(node.type().fingerprint(node.literals(), services));
+      String fingerprint = node.type().fingerprint(node.literals(), services);
+      fingerprints.put(node.id(), fingerprint);
+      sb.append(fingerprint);
       digest.reset();
       byte[] hash = digest.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       keys.put(node.id(), new CacheKey(HexFormat.of().formatHex(hash, 0, 16)));

@@ -23,6 +23,12 @@ public interface ExecContext {
 
   <T> T service(Class<T> type);
 
+  /**
+   * What {@link NodeType#fingerprint} gave for this node when the run began (its files' sizes and dates), so a
+   * node need not stamp its files a second time; empty if the type adds none.
+   */
+  String fingerprint();
+
   RunSettings settings();
 
   /** The workflow being run, as JSON, for embedding in saved pictures. */

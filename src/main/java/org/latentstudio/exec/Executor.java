@@ -78,7 +78,8 @@ public final class Executor implements AutoCloseable {
       listener.runFinished(invalid);
       return invalid;
     }
-    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan, registry, services);
+    Map<NodeId, String> fingerprints = new HashMap<>();
+    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan, registry, services, fingerprints);
     Map<NodeId, Outputs> available = new HashMap<>();
     Set<NodeId> toRun = whatMustRun(plan, keys, available);
     listener.runStarted(plan.order().size(), toRun.size());
@@ -98,7 +99,7 @@ public final class Executor implements AutoCloseable {
           continue;
         }
         token.throwIfCancelled();
-        Outputs out = evaluate(node, available, request, listener, token);
+        Outputs out = evaluate(node, available, request, fingerprints.getOrDefault(node.id(), ""), listener, token);
         cache.put(keys.get(node.id()), out);
         available.put(node.id(), out);
         produced.put(node.id(), out);
@@ -149,7 +150,7 @@ public final class Executor implements AutoCloseable {
     return toRun;
   }
 
-  private Outputs evaluate(PlannedNode node, Map<NodeId, Outputs> available, RunRequest request,
+  private Outputs evaluate(PlannedNode node, Map<NodeId, Outputs> available, RunRequest request, String fingerprint,
       ExecutionListener listener, CancellationToken token) throws NodeExecutionException {
     Map<String, Object> values = new HashMap<>();
     for (var e : node.inputs().entrySet()) {
@@ -162,7 +163,7 @@ public final class Executor implements AutoCloseable {
     checkLinkedValues(node, values);
     listener.nodeStarted(node.id(), node.typeId());
     long t0 = System.nanoTime();
-    Context ctx = new Context(node.id(), request, listener, token);
+    Context ctx = new Context(node.id(), request, fingerprint, listener, token);
     try {
       Outputs out = node.type().evaluate(new Inputs(values), ctx);
       listener.nodeFinished(node.id(), node.typeId(), out, System.nanoTime() - t0);
@@ -221,12 +222,15 @@ public final class Executor implements AutoCloseable {
   private final class Context implements ExecContext {
     private final NodeId nodeId;
     private final RunRequest request;
+    private final String fingerprint;
     private final ExecutionListener listener;
     private final CancellationToken token;
 
-    Context(NodeId nodeId, RunRequest request, ExecutionListener listener, CancellationToken token) {
+    Context(NodeId nodeId, RunRequest request, String fingerprint, ExecutionListener listener,
+        CancellationToken token) {
       this.nodeId = nodeId;
       this.request = request;
+      this.fingerprint = fingerprint;
       this.listener = listener;
       this.token = token;
     }
@@ -234,6 +238,11 @@ public final class Executor implements AutoCloseable {
     @Override
     public NodeId nodeId() {
       return nodeId;
+    }
+
+    @Override
+    public String fingerprint() {
+      return fingerprint;
     }
 
     @Override

@@ -1,15 +1,12 @@
 package org.latentstudio.nodes.loaders;
 
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.latentstudio.exec.ExecContext;
@@ -63,8 +60,10 @@ public final class CheckpointLoader implements NodeType {
     String config = in.get(CONFIG);
     CheckpointCache.Opened opened;
     try {
-      opened = open(path, config, ctx.service(ModelLibrary.class), ctx.service(CheckpointCache.class),
-          ctx.service(OrtRuntime.class), ctx.service(GraphCache.class), ctx::progress);
+      // the files were stamped for this run's cache key a moment ago
+      opened = open(path, config, ctx.fingerprint(), ctx.service(ModelLibrary.class),
+          ctx.service(CheckpointCache.class), ctx.service(OrtRuntime.class), ctx.service(GraphCache.class),
+          ctx::progress);
     } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
     }
@@ -80,8 +79,10 @@ public final class CheckpointLoader implements NodeType {
    */
   static CheckpointCache.Opened open(String path, String config, Services services)
       throws ModelException, TokenizerFormatException {
-    return open(path, config, services.require(ModelLibrary.class), services.require(CheckpointCache.class),
-        services.require(OrtRuntime.class), services.require(GraphCache.class), (done, total) -> {});
+    ModelLibrary library = services.require(ModelLibrary.class);
+    return open(path, config, fingerprint(Map.of("path", path, "config", config), library), library,
+        services.require(CheckpointCache.class), services.require(OrtRuntime.class),
+        services.require(GraphCache.class), (done, total) -> {});
   }
 
   /** Progress through building the graphs: done of total. */
@@ -89,10 +90,10 @@ public final class CheckpointLoader implements NodeType {
     void report(int done, int total);
   }
 
-  private static CheckpointCache.Opened open(String path, String config, ModelLibrary library,
+  private static CheckpointCache.Opened open(String path, String config, String fingerprint, ModelLibrary library,
       CheckpointCache checkpoints, OrtRuntime runtime, GraphCache graphs, Progress progress)
       throws ModelException, TokenizerFormatException {
-    return checkpoints.get(fingerprint(Map.of("path", path, "config", config), library), () -> {
+    return checkpoints.get(fingerprint, () -> {
       Path file = library.resolveCheckpoint(path);
       SdModel model = SdModels.open(file, config.isBlank() ? null : library.resolveConfig(config), graphs,
           runtime.compileOptions());
@@ -178,20 +179,31 @@ public final class CheckpointLoader implements NodeType {
       stamp(sb, yaml);
       return;
     }
-    // one stat a file (the walk's own), as this runs for every run of the graph; links followed, since a
-    // diffusers folder from the Hugging Face cache is links to its blobs
+    // one stat a file, as this runs for every run of the graph (a plain listing: FileTreeWalker's machinery took
+    // as long again); links followed, since a diffusers folder from the Hugging Face cache is links to its blobs
     Map<Path, BasicFileAttributes> files = new TreeMap<>();
-    Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), 2, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
-          files.put(f, attrs);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    list(root, 2, files);
     files.forEach((f, attrs) -> sb.append('|').append(f.getFileName()).append(attrs.size()).append('@')
         .append(attrs.lastModifiedTime().toMillis()));
+  }
+
+  /** The regular files in {@code dir} and, {@code depth} − 1 levels down, its folders. */
+  private static void list(Path dir, int depth, Map<Path, BasicFileAttributes> files) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException e) {
+          continue; // a dangling link is no file of the model
+        }
+        if (attrs.isRegularFile()) {
+          files.put(p, attrs);
+        } else if (attrs.isDirectory() && depth > 1) {
+          list(p, depth - 1, files);
+        }
+      }
+    }
   }
 
   private static void stamp(StringBuilder sb, Path file) throws IOException {
