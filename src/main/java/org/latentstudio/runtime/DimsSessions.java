@@ -52,6 +52,11 @@ final class DimsSessions implements AutoCloseable {
     return first.model();
   }
 
+  /** A value computed from the model once and kept with its first session ({@link ModelLease#derived}). */
+  <T> T derived(String name, Class<T> type, SessionCache.Derivation<T> make) throws ModelException {
+    return first.derived(name, type, make);
+  }
+
   /** The model to run a call of {@code dims} whose inputs have these shapes. */
   OnnxModel forCall(Map<String, Long> dims, Map<String, int[]> inputShapes) throws ModelException {
     if (dynamic) {

@@ -15,6 +15,14 @@ public final class ModelLease implements AutoCloseable {
     return lease.model();
   }
 
+  /**
+   * A value computed from this model once and kept with its session (the empty prompt's hidden state): the same
+   * {@code name} on a later lease of the same session gives the same value without computing it again.
+   */
+  <T> T derived(String name, Class<T> type, SessionCache.Derivation<T> make) throws ModelException {
+    return lease.derived(name, type, make);
+  }
+
   @Override
   public void close() {
     lease.close();

@@ -20,6 +20,11 @@ final class SessionCache {
     OnnxModel load(ModelSource source) throws ModelException;
   }
 
+  /** Computes a value from a model (by running it). */
+  interface Derivation<T> {
+    T compute() throws ModelException;
+  }
+
   /** Estimates the memory a model will take once loaded. */
   interface Sizer {
     long bytes(ModelSource source);
@@ -28,6 +33,8 @@ final class SessionCache {
   private static final class Entry {
     final OnnxModel model;
     final long bytes;
+    /** Values computed from the model once and kept as long as its session ({@link Lease#derived}). */
+    final Map<String, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
     int users;
 
     Entry(OnnxModel model, long bytes) {
@@ -65,6 +72,16 @@ final class SessionCache {
 
     OnnxModel model() {
       return entry.model;
+    }
+
+    /** The value computed by {@code make} the first time it is asked for under this name on this session. */
+    <T> T derived(String name, Class<T> type, Derivation<T> make) throws ModelException {
+      Object v = entry.derived.get(name);
+      if (v == null) {
+        v = make.compute();
+        entry.derived.putIfAbsent(name, v);
+      }
+      return type.cast(v);
     }
 
     @Override

@@ -57,6 +57,14 @@ public final class TextEncoder implements AutoCloseable {
     return m.run(new ModelInputs().ints("input_ids", ids, batch, length), output).get(output);
   }
 
+  /**
+   * The hidden state of the empty prompt ({@code ids}: one row of BOS, EOS and padding), which prompt weighting
+   * and padding need beside every prompt: encoded once per session instead of once per prompt.
+   */
+  public Tensor emptyPrompt(long[] ids) throws ModelException {
+    return sessions.derived("empty prompt " + java.util.Arrays.toString(ids), Tensor.class, () -> encode(ids, 1));
+  }
+
   @Override
   public void close() {
     sessions.close();

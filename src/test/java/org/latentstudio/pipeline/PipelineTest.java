@@ -82,6 +82,19 @@ class PipelineTest extends AppTest {
   }
 
   @Test
+  void theEmptyPromptIsEncodedOncePerTextEncoderSession() throws Exception {
+    Graph g = graph("txt2img.json", "positive.text=a blue square", "negative.text=", "sampler.steps=4");
+    assertTrue(run(g, ExecutionListener.NONE, 0).succeeded());
+    app.executor().cache().clear(); // every node runs again
+    app.runtime().stats().reset();
+    assertTrue(run(g, ExecutionListener.NONE, 0).succeeded());
+    long calls = app.runtime().stats().byModel().values().stream().mapToLong(v -> v[1]).sum();
+    // 4 UNet steps, the decoder, and the positive prompt: the blank negative and the empty prompt that weighting
+    // needs come from the session
+    assertEquals(4 + 1 + 1, calls);
+  }
+
+  @Test
   void progressEveryStepAndAPreviewEveryNSteps() throws Exception {
     Recorder rec = new Recorder();
     RunResult r = run(graph("txt2img.json", "sampler.steps=12", "sampler.seed=5", "latent.width=96"), rec, 4);

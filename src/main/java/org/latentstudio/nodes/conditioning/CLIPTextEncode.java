@@ -1,5 +1,6 @@
 package org.latentstudio.nodes.conditioning;
 
+import java.util.Arrays;
 import java.util.List;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
@@ -38,45 +39,58 @@ public final class CLIPTextEncode implements NodeType {
     ClipModel clip = in.get(Ports.CLIP_IN);
     ClipTokenizer tokenizer = clip.tokenizer();
     TokenizedPrompt prompt = tokenizer.tokenizeWeighted(in.get(TEXT));
-    TokenizedPrompt.Chunk empty = tokenizer.tokenizeWeighted("").chunks().get(0);
+    long[] emptyIds = ids(List.of(tokenizer.tokenizeWeighted("").chunks().get(0)));
     List<TokenizedPrompt.Chunk> chunks = prompt.chunks();
     int n = chunks.size();
-    long[] ids = new long[(n + 1) * ClipTokenizer.CHUNK_LENGTH];
-    for (int c = 0; c <= n; c++) {
-      int[] chunkIds = (c < n ? chunks.get(c) : empty).ids();
+    long[] ids = ids(chunks);
+    Tensor hidden;
+    Tensor empty;
+    try (TextEncoder encoder = TextEncoder.openForCalls(ctx.service(OrtRuntime.class), clip.textEncoder(), n,
+        ClipTokenizer.CHUNK_LENGTH)) {
+      empty = encoder.emptyPrompt(emptyIds);
+      // the empty prompt (a negative left blank) is the state just computed
+      hidden = Arrays.equals(ids, emptyIds) ? empty : encoder.encode(ids, n);
+    } catch (ModelException e) {
+      throw new NodeException(e.getMessage(), e);
+    }
+    return Outputs.of(Ports.CONDITIONING, weighted(hidden, chunks, empty));
+  }
+
+  /** The chunks' token ids, one row of {@value ClipTokenizer#CHUNK_LENGTH} each. */
+  private static long[] ids(List<TokenizedPrompt.Chunk> chunks) {
+    long[] ids = new long[chunks.size() * ClipTokenizer.CHUNK_LENGTH];
+    for (int c = 0; c < chunks.size(); c++) {
+      int[] chunkIds = chunks.get(c).ids();
       for (int i = 0; i < chunkIds.length; i++) {
         ids[c * ClipTokenizer.CHUNK_LENGTH + i] = chunkIds[i];
       }
     }
-    Tensor hidden;
-    try (TextEncoder encoder = TextEncoder.openForCalls(ctx.service(OrtRuntime.class), clip.textEncoder(), n + 1,
-        ClipTokenizer.CHUNK_LENGTH)) {
-      hidden = encoder.encode(ids, n + 1);
-    } catch (ModelException e) {
-      throw new NodeException(e.getMessage(), e);
-    }
-    return Outputs.of(Ports.CONDITIONING, weighted(hidden, chunks));
+    return ids;
   }
 
-  /** The chunks' states side by side along the token axis, weights applied against the empty prompt's. */
-  static Conditioning weighted(Tensor hidden, List<TokenizedPrompt.Chunk> chunks) {
+  /**
+   * The chunks' states side by side along the token axis, weights applied against the empty prompt's.
+   *
+   * @param hidden [chunks, tokens, width]
+   * @param empty  the empty prompt's state, [1, tokens, width]
+   */
+  static Conditioning weighted(Tensor hidden, List<TokenizedPrompt.Chunk> chunks, Tensor empty) {
     int n = chunks.size();
     int length = hidden.dim(1);
     int width = hidden.dim(2);
     float[] h = hidden.data();
-    int emptyBase = n * length * width;
+    float[] e = empty.data();
     float[] out = new float[n * length * width];
     for (int c = 0; c < n; c++) {
       float[] w = chunks.get(c).weights();
       for (int t = 0; t < length; t++) {
         int src = (c * length + t) * width;
-        int e = emptyBase + t * width;
+        int at = t * width;
         for (int k = 0; k < width; k++) {
-          out[src + k] = w[t] == 1f ? h[src + k] : (h[src + k] - h[e + k]) * w[t] + h[e + k];
+          out[src + k] = w[t] == 1f ? h[src + k] : (h[src + k] - e[at + k]) * w[t] + e[at + k];
         }
       }
     }
-    float[] emptyState = java.util.Arrays.copyOfRange(h, emptyBase, emptyBase + length * width);
-    return new Conditioning(Tensor.of(out, 1, n * length, width), Tensor.of(emptyState, 1, length, width));
+    return new Conditioning(Tensor.of(out, 1, n * length, width), empty);
   }
 }

@@ -129,8 +129,8 @@ public final class SessionPrefetch {
     open(runtime, model.unet(), Map.of("batch", (long) t.batch() * (t.guided() ? 2 : 1), "height", (long) h,
         "width", (long) w, "sequence", (long) ClipTokenizer.CHUNK_LENGTH));
     open(runtime, model.vaeDecoder(), Map.of("batch", 1L, "latent_height", (long) h, "latent_width", (long) w));
-    // a prompt of one chunk is encoded with the empty prompt beside it (CLIPTextEncode)
-    open(runtime, model.textEncoder(), Map.of("batch", 2L, "sequence", (long) ClipTokenizer.CHUNK_LENGTH));
+    // a prompt of one chunk, and the empty prompt (CLIPTextEncode)
+    open(runtime, model.textEncoder(), Map.of("batch", 1L, "sequence", (long) ClipTokenizer.CHUNK_LENGTH));
   }
 
   private void open(OrtRuntime runtime, ModelSource source, Map<String, Long> dims) throws ModelException {
