@@ -2,6 +2,7 @@ package org.latentstudio.cli;
 
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.StartupClock;
@@ -69,12 +70,20 @@ final class RunCommand implements Callable<Integer> {
     StartupClock.mark("workflow read");
     Graph graph = wf.graph();
     app.prefetchSessions(graph);
-    String json = new WorkflowCodec().write(wf);
     RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
         : app.settings().runSettings(Path.of("output"));
-    RunRequest request = new RunRequest(graph, Set.of(), settings, json,
-        new WorkflowFiles(app.registry(), null).comfyPictureText(wf));
-    StartupClock.mark("workflow embedded for the pictures");
+    // the texts for the pictures (the workflow, ComfyUI's prompt) are made on another core while the nodes run
+    CompletableFuture<RunRequest.PictureText> text = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("latentstudio-picture-text").start(() -> {
+      try {
+        text.complete(new RunRequest.PictureText(new WorkflowCodec().write(wf),
+            new WorkflowFiles(app.registry(), null).comfyPictureText(wf)));
+        StartupClock.mark("workflow text for the pictures made");
+      } catch (RuntimeException | Error e) {
+        text.completeExceptionally(e);
+      }
+    });
+    RunRequest request = new RunRequest(graph, Set.of(), settings, text::join);
     ExecutionListener listener = quiet ? ExecutionListener.NONE : new ConsoleProgress(err, System.console() != null);
     if (StartupClock.enabled()) {
       listener = new StartupMarks(listener);
