@@ -20,6 +20,11 @@ public final class PngEncoder {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   /** zlib level 4, as ComfyUI saves: within a few percent of level 6's size, in about half the time. */
   private static final int COMPRESSION = 4;
+  /**
+   * One zlib stream per thread, reset for each picture: making one allocates and clears a quarter of a megabyte,
+   * a tenth of a small picture's save. DeflaterOutputStream leaves a deflater it was given open.
+   */
+  private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(COMPRESSION));
 
   private PngEncoder() {}
 
@@ -50,7 +55,8 @@ public final class PngEncoder {
     int stride = image.width() * 3;
     byte[] rgb = image.rgb();
     ByteArrayOutputStream buf = new ByteArrayOutputStream(rgb.length / 2 + 64);
-    Deflater deflater = new Deflater(COMPRESSION);
+    Deflater deflater = DEFLATERS.get();
+    deflater.reset();
     try (DeflaterOutputStream z = new DeflaterOutputStream(buf, deflater, 8192)) {
       byte[] row = new byte[stride + 1];
       row[0] = 4; // Paeth
@@ -64,8 +70,6 @@ public final class PngEncoder {
         }
         z.write(row);
       }
-    } finally {
-      deflater.end();
     }
     return buf.toByteArray();
   }

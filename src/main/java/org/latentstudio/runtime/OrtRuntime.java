@@ -92,11 +92,15 @@ public final class OrtRuntime implements AutoCloseable {
    */
   public ModelSource fixingDims(ModelSource source, Map<String, Long> dims) {
     if (dims.isEmpty() || "false".equals(System.getProperty("latentstudio.fixed.dims"))
-        || footprint(source.unfixed()) > FIXED_DIMS_MAX_BYTES) {
+        || footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed()))
+        > FIXED_DIMS_MAX_BYTES) {
       return source.unfixed();
     }
     return new ModelSource.FixedDims(source, dims);
   }
+
+  /** Each model's size for {@link #fixingDims}, which every sampler run asks: listing a folder is not free. */
+  private final Map<String, Long> footprints = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** See {@link #fixingDims}: the shapes pack's UNet holds 4 MB, SD1.5's 3.4 GB. */
   static final long FIXED_DIMS_MAX_BYTES = 256L << 20;

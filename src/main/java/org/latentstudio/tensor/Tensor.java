@@ -121,8 +121,7 @@ public final class Tensor {
     int total = 0;
     int rows = 0;
     for (Tensor p : parts) {
-      if (p.rank() != s.length || !Arrays.equals(Arrays.copyOfRange(p.shape, 1, p.rank()),
-          Arrays.copyOfRange(s, 1, s.length))) {
+      if (!Arrays.equals(p.shape, 1, p.shape.length, s, 1, s.length)) {
         throw new IllegalArgumentException("cannot concatenate " + Arrays.toString(p.shape) + " with "
             + Arrays.toString(s));
       }
