@@ -112,17 +112,29 @@ public final class AppContext implements AutoCloseable {
   }
 
   /**
-   * Starts making the sessions the graph's first run will need, in the background ({@link SessionPrefetch}).
-   * Call it once the graph is known and before it runs.
+   * Starts making the sessions the graph's first run will need, in the background ({@link SessionPrefetch}),
+   * unless they were asked for already: the studio calls this at every change of its graph, and only a change of
+   * what the graph samples with (another file, checkpoint or size) starts anything.
+   *
+   * @return whether a prefetch started
    */
-  public void prefetchSessions(Graph graph) {
-    SessionPrefetch p = SessionPrefetch.start(graph, services);
-    if (p != null) {
-      prefetches.add(p);
+  public synchronized boolean prefetchSessions(Graph graph) {
+    List<SessionPrefetch.Target> targets = SessionPrefetch.targets(graph);
+    if (targets.isEmpty() || targets.equals(lastPrefetched)) {
+      return false;
     }
+    SessionPrefetch p = SessionPrefetch.start(graph, services);
+    if (p == null) {
+      return false;
+    }
+    lastPrefetched = targets;
+    prefetches.removeIf(SessionPrefetch::isDone);
+    prefetches.add(p);
+    return true;
   }
 
   private final List<SessionPrefetch> prefetches = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private List<SessionPrefetch.Target> lastPrefetched = List.of();
 
   @Override
   public void close() {

@@ -76,8 +76,10 @@ public final class StudioApp extends Application {
     if (file != null) {
       window.openPath(file);
     }
-    // the first picture then need not wait for the sessions: they are made while the user looks at the graph
+    // the first picture then need not wait for the sessions: they are made while the user looks at the graph,
+    // and again when what it samples with changes (another file, checkpoint or size)
     context.prefetchSessions(window.document().graph());
+    window.document().graphProperty().addListener((o, was, now) -> context.prefetchSessions(now));
     if (settingsProblem != null) {
       String problem = settingsProblem;
       Dialogs dialogs = cfg.dialogs().apply(stage);

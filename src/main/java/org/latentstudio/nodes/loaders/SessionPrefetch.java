@@ -57,6 +57,11 @@ public final class SessionPrefetch {
     return p;
   }
 
+  /** Whether it has made (or given up on) all its sessions. */
+  public boolean isDone() {
+    return !thread.isAlive();
+  }
+
   /** Waits until every session is made; a run need not wait, as it shares the loads under way. */
   public void await() throws InterruptedException {
     thread.join();
@@ -82,9 +87,10 @@ public final class SessionPrefetch {
   }
 
   /** A sampler's checkpoint and the dimensions of its UNet calls. */
-  record Target(String path, String config, int batch, int width, int height, boolean guided) {}
+  public record Target(String path, String config, int batch, int width, int height, boolean guided) {}
 
-  static List<Target> targets(Graph graph) {
+  /** What a prefetch of {@code graph} would make sessions for: empty when nothing. */
+  public static List<Target> targets(Graph graph) {
     List<Target> out = new ArrayList<>();
     for (Node sampler : graph.nodeList()) {
       if (!SAMPLERS.contains(sampler.type()) || sampler.mode() != NodeMode.NORMAL) {
