@@ -3,11 +3,11 @@ package org.latentstudio.runtime;
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Loaded models by source (an ONNX file, or a compiled graph with its weights), reused across runs. When the loaded models together would exceed the memory budget,

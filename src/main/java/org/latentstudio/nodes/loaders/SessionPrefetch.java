@@ -23,7 +23,7 @@ import org.latentstudio.text.TokenizerFormatException;
  * running while the UNet's session is made on the other core). For each sampler fed straight by a checkpoint
  * loader and an empty latent, it opens the checkpoint as the loader node would and makes the UNet's session for
  * the sampler's calls, then the VAE decoder's and the text encoder's for a prompt of one chunk. The run finds
- * them in the session cache; a guess that turns out wrong (a LoRA in between, a long prompt) only costs a
+ * them in the session cache; a guess that turns out wrong (a prompt longer than one chunk) only costs a
  * session the run does not use. Failures are left for the run to report.
  */
 public final class SessionPrefetch {
