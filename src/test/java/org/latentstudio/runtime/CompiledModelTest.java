@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.compiler.CompileOptions;
@@ -18,21 +16,10 @@ import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.TestModels;
 
 /** The bundled pack through the compiler: graph cache, session identity, the VAE's own downscale. */
-class CompiledModelTest {
-  static OrtRuntime runtime;
+class CompiledModelTest extends RuntimeTest {
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    runtime.close();
-  }
 
   private static List<ModelSource.Compiled> parts(SdModel m) throws ModelException {
     return Stream.of(m.textEncoder(), m.unet(), m.vaeDecoder(), m.vaeEncoder())

@@ -20,23 +20,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Sessions with fixed dimensions for small models, and sessions loading side by side. */
-class FixedDimsTest {
-  static OrtRuntime runtime;
-
-  @BeforeAll
-  static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    runtime.close();
-  }
+class FixedDimsTest extends RuntimeTest {
 
   private static Map<String, Long> dims(long batch) {
     return Map.of("batch", batch, "height", 8L, "width", 8L, "sequence", 77L);

@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.compiler.CompileOptions;
@@ -28,23 +26,12 @@ import org.latentstudio.weights.StoredTensor;
  * expected weights were computed by torch with PEFT's own formulas (up @ down for a Linear and a 1×1 conv,
  * conv2d(down.permute(1, 0, 2, 3), up) for a 3×3 LoCon) at strength 0.7, in src/python/lora/make_lora_parity.py.
  */
-class LoraMergeTest {
+class LoraMergeTest extends RuntimeTest {
   static final Path DIR = TestModels.resources().resolve("lora");
   static final Path TINY_DIFFUSERS = TestModels.resources().resolve("models/tiny-sd-diffusers");
-  static OrtRuntime runtime;
 
   @TempDir
   static Path tmp;
-
-  @BeforeAll
-  static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    runtime.close();
-  }
 
   static Map<String, float[]> expected() throws Exception {
     Map<String, float[]> out = new HashMap<>();

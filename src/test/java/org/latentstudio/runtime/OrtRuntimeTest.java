@@ -12,27 +12,14 @@ import java.util.Random;
 import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.Npy;
 import org.latentstudio.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime layer on the real ONNX Runtime with the tiny committed models. */
-class OrtRuntimeTest {
-  static OrtRuntime runtime;
+class OrtRuntimeTest extends RuntimeTest {
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() {
-    runtime = new OrtRuntime(RuntimeSettings.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    runtime.close();
-  }
 
   static Tensor random(long seed, int... shape) {
     Random r = new Random(seed);
