@@ -36,7 +36,6 @@ public final class TextEncoder implements AutoCloseable {
     return new DimsSessions(runtime, source, dims(batch, length)).view(TextEncoder::new);
   }
 
-
   private static Map<String, Long> dims(int batch, int length) {
     return Map.of("batch", (long) batch, "sequence", (long) length);
   }

@@ -60,7 +60,6 @@ public final class UNet implements AutoCloseable {
     return new DimsSessions(runtime, source, dims(sample, context)).view(UNet::new);
   }
 
-
   /** The dimension names of the optimum export and of the compiled graphs. */
   private static Map<String, Long> dims(int[] sample, int[] context) {
     return Map.of("batch", (long) sample[0], "height", (long) sample[2], "width", (long) sample[3],

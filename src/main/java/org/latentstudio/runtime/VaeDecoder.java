@@ -29,7 +29,6 @@ public final class VaeDecoder implements AutoCloseable {
     return new DimsSessions(runtime, model.vaeDecoder(), dims(shape)).view(VaeDecoder::new);
   }
 
-
   private static Map<String, Long> dims(int[] shape) {
     return Map.of("batch", (long) shape[0], "latent_height", (long) shape[2], "latent_width", (long) shape[3]);
   }

@@ -183,8 +183,7 @@ public final class CheckpointLoader implements NodeType {
     // as long again); links followed, since a diffusers folder from the Hugging Face cache is links to its blobs
     Map<Path, BasicFileAttributes> files = new TreeMap<>();
     list(root, 2, files);
-    files.forEach((f, attrs) -> sb.append('|').append(f.getFileName()).append(attrs.size()).append('@')
-        .append(attrs.lastModifiedTime().toMillis()));
+    files.forEach((f, attrs) -> stamp(sb, f, attrs));
   }
 
   /** The regular files in {@code dir} and, {@code depth} − 1 levels down, its folders. */
@@ -206,10 +205,20 @@ public final class CheckpointLoader implements NodeType {
     }
   }
 
-  private static void stamp(StringBuilder sb, Path file) throws IOException {
-    if (Files.isRegularFile(file)) {
-      sb.append('|').append(file.getFileName()).append(Files.size(file)).append('@')
-          .append(Files.getLastModifiedTime(file).toMillis());
+  /** A file's name, size and date, if it is a file (one stat). */
+  private static void stamp(StringBuilder sb, Path file) {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      if (attrs.isRegularFile()) {
+        stamp(sb, file, attrs);
+      }
+    } catch (IOException e) {
+      // no such file (an optional .yaml beside the checkpoint): nothing to stamp
     }
+  }
+
+  private static void stamp(StringBuilder sb, Path file, BasicFileAttributes attrs) {
+    sb.append('|').append(file.getFileName()).append(attrs.size()).append('@')
+        .append(attrs.lastModifiedTime().toMillis());
   }
 }
