@@ -123,7 +123,7 @@ public final class AppContext implements AutoCloseable {
     if (targets.isEmpty() || targets.equals(lastPrefetched)) {
       return false;
     }
-    SessionPrefetch p = SessionPrefetch.start(graph, services);
+    SessionPrefetch p = SessionPrefetch.start(targets, services);
     if (p == null) {
       return false;
     }

@@ -44,11 +44,10 @@ public final class SessionPrefetch {
   }
 
   /**
-   * Starts making the sessions on a background thread, or returns null when the graph has nothing to make or
-   * {@code -Dlatentstudio.prefetch=false}.
+   * Starts making the sessions of {@code targets} ({@link #targets}) on a background thread, or returns null when
+   * there are none or {@code -Dlatentstudio.prefetch=false}.
    */
-  public static SessionPrefetch start(Graph graph, Services services) {
-    List<Target> targets = targets(graph);
+  public static SessionPrefetch start(List<Target> targets, Services services) {
     if (targets.isEmpty() || "false".equals(System.getProperty("latentstudio.prefetch"))) {
       return null;
     }

@@ -30,7 +30,7 @@ class SessionPrefetchTest extends AppTest {
     Graph graph = new WorkflowCodec().read(Path.of("graphs/txt2img.json")).graph();
     assertEquals(List.of(new SessionPrefetch.Target("shapes", "", 1, 64, 64, true)), SessionPrefetch.targets(graph));
     int before = app.runtime().modelLoads();
-    SessionPrefetch.start(graph, app.services()).await();
+    SessionPrefetch.start(SessionPrefetch.targets(graph), app.services()).await();
     int made = app.runtime().modelLoads() - before;
     assertEquals(3, made, "UNet, VAE decoder, text encoder");
     RunResult r = app.executor().run(new RunRequest(graph, Set.of(), new RunSettings(out, 0), ""),
