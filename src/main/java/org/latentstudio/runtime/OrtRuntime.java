@@ -62,7 +62,17 @@ public final class OrtRuntime implements AutoCloseable {
    * MatMul/Softmax/MatMul (README, Performance); {@code -Dlatentstudio.fused.attention=false} spells it out.
    */
   public CompileOptions compileOptions() {
-    boolean fp16 = provider.kind() == ExecutionProvider.Kind.CUDA && Boolean.getBoolean("latentstudio.fp16");
+    return compileOptions(() -> this);
+  }
+
+  /**
+   * The same, asking for the runtime only when it matters: float16 graphs are for CUDA alone, so without
+   * {@code -Dlatentstudio.fp16} the options are known before ONNX Runtime has loaded (which a cold start overlaps
+   * with opening the checkpoint).
+   */
+  public static CompileOptions compileOptions(java.util.function.Supplier<OrtRuntime> runtime) {
+    boolean fp16 = Boolean.getBoolean("latentstudio.fp16")
+        && runtime.get().provider().kind() == ExecutionProvider.Kind.CUDA;
     return new CompileOptions(fp16, !"false".equals(System.getProperty("latentstudio.fused.attention")));
   }
 

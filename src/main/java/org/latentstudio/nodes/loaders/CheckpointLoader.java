@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
@@ -62,7 +63,7 @@ public final class CheckpointLoader implements NodeType {
     try {
       // the files were stamped for this run's cache key a moment ago
       opened = open(path, config, ctx.fingerprint(), ctx.service(ModelLibrary.class),
-          ctx.service(CheckpointCache.class), ctx.service(OrtRuntime.class), ctx.service(GraphCache.class),
+          ctx.service(CheckpointCache.class), () -> ctx.service(OrtRuntime.class), ctx.service(GraphCache.class),
           ctx::progress);
     } catch (ModelException | TokenizerFormatException e) {
       throw new NodeException(e.getMessage(), e);
@@ -81,7 +82,7 @@ public final class CheckpointLoader implements NodeType {
       throws ModelException, TokenizerFormatException {
     ModelLibrary library = services.require(ModelLibrary.class);
     return open(path, config, fingerprint(Map.of("path", path, "config", config), library), library,
-        services.require(CheckpointCache.class), services.require(OrtRuntime.class),
+        services.require(CheckpointCache.class), () -> services.require(OrtRuntime.class),
         services.require(GraphCache.class), (done, total) -> {});
   }
 
@@ -90,13 +91,17 @@ public final class CheckpointLoader implements NodeType {
     void report(int done, int total);
   }
 
+  /**
+   * @param runtime asked for only when the checkpoint needs it, since it waits for ONNX Runtime to load: a cold run
+   *                opens the checkpoint (its configs, graphs and tokenizer) meanwhile
+   */
   private static CheckpointCache.Opened open(String path, String config, String fingerprint, ModelLibrary library,
-      CheckpointCache checkpoints, OrtRuntime runtime, GraphCache graphs, Progress progress)
+      CheckpointCache checkpoints, Supplier<OrtRuntime> runtime, GraphCache graphs, Progress progress)
       throws ModelException, TokenizerFormatException {
     return checkpoints.get(fingerprint, () -> {
       Path file = library.resolveCheckpoint(path);
       SdModel model = SdModels.open(file, config.isBlank() ? null : library.resolveConfig(config), graphs,
-          runtime.compileOptions());
+          OrtRuntime.compileOptions(runtime));
       ClipTokenizer tokenizer = model.tokenizerDir() == null ? ClipTokenizer.bundled()
           : ClipTokenizer.load(model.tokenizerDir());
       compileAll(model, progress);
@@ -117,13 +122,13 @@ public final class CheckpointLoader implements NodeType {
   }
 
   /** An ONNX folder without configs declares its widths only in its graphs. */
-  private static void checkTextWidth(SdModel model, OrtRuntime runtime) throws ModelException {
+  private static void checkTextWidth(SdModel model, Supplier<OrtRuntime> runtime) throws ModelException {
     if (model.textHidden() != null && model.crossAttnDim() != null) {
       check(model, model.textHidden(), model.crossAttnDim(), "text_encoder/config.json hidden_size and "
           + "unet/config.json cross_attention_dim");
       return;
     }
-    try (TextEncoder text = TextEncoder.open(runtime, model); UNet unet = UNet.open(runtime, model)) {
+    try (TextEncoder text = TextEncoder.open(runtime.get(), model); UNet unet = UNet.open(runtime.get(), model)) {
       if (text.hiddenSize() >= 0 && unet.crossAttentionDim() >= 0) {
         check(model, text.hiddenSize(), unet.crossAttentionDim(), "the shapes declared by text_encoder/model.onnx "
             + "and unet/model.onnx");
