@@ -22,7 +22,6 @@ import org.latentstudio.exec.RunResult;
 import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
-import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.WorkflowFormatException;
 import org.latentstudio.runtime.OrtRuntime;
 import picocli.CommandLine.Command;
@@ -85,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Graph graph;
     try {
-      graph = workflow.load(app.registry(), ModelNames.of(app.models())).graph();
+      graph = workflow.load(app).graph();
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;

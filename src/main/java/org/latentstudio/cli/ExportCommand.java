@@ -11,7 +11,6 @@ import org.latentstudio.app.AppContext;
 import org.latentstudio.interop.comfy.ComfyPromptWriter;
 import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
 import org.latentstudio.io.AtomicFiles;
-import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.ArgGroup;
@@ -57,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     Workflow wf;
     try {
-      wf = workflow.load(app.registry(), ModelNames.of(app.models()));
+      wf = workflow.load(app);
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;

@@ -76,7 +76,9 @@ public final class LatentStudioCommand {
       if (args.length > 0 && RENDERING.contains(args[0])) {
         app.startRuntimeEarly(); // loads while the command line is built and the workflow read
       }
-      ContextFactory factory = new ContextFactory(app, interrupt);
+      // read on the second core while picocli builds and parses the command line
+      WorkflowPreread preread = WorkflowPreread.start(app, args);
+      ContextFactory factory = new ContextFactory(app, interrupt, preread);
       CommandLine cli = new CommandLine(new LatentStudioCommand(), factory);
       // "run" (and no help asked for) needs only "run"; anything else gets them all, so help and errors list them
       boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")
@@ -105,10 +107,17 @@ public final class LatentStudioCommand {
     return code;
   }
 
-  /** Hands every command the shared {@link AppContext}, and the commands that run the interrupt token. */
-  private record ContextFactory(AppContext app, CancellationToken interrupt) implements CommandLine.IFactory {
+  /**
+   * Hands every command the shared {@link AppContext}, the commands that run the interrupt token, and the workflow
+   * options the workflow read ahead.
+   */
+  private record ContextFactory(AppContext app, CancellationToken interrupt, WorkflowPreread preread)
+      implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
+      if (cls == WorkflowOptions.class) {
+        return cls.cast(new WorkflowOptions(preread));
+      }
       for (var c : cls.getDeclaredConstructors()) {
         Class<?>[] p = c.getParameterTypes();
         if (p.length == 2 && p[0] == AppContext.class && p[1] == CancellationToken.class) {

@@ -15,7 +15,6 @@ import org.latentstudio.exec.RunSettings;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.interop.WorkflowFiles;
-import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -62,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     StartupClock.mark("command line read");
     Workflow wf;
     try {
-      wf = workflow.load(app.registry(), ModelNames.of(app.models()));
+      wf = workflow.load(app);
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
