@@ -1,7 +1,10 @@
 package org.latentstudio.ui;
 
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
+import javafx.scene.Node;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -29,12 +32,12 @@ final class StudioLayout {
   static SplitPane build(NodeLibrary library, ModelsPanel models, GraphCanvas canvas, GalleryStrip gallery,
       PreviewPanel preview, QueuePanel queue, ProblemsPanel problems, PropertiesPanel properties,
       RunController runs) {
-    TabPane leftTabs = new TabPane(new Tab("Nodes", library), new Tab("Models", models));
+    TabPane leftTabs = new TabPane(new Tab("Nodes", library), lazyTab("Models", models));
     leftTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     leftTabs.setMinWidth(200);
     leftTabs.setPrefWidth(250);
-    Tab problemsTab = new Tab("Problems", problems);
-    TabPane rightTabs = new TabPane(new Tab("Queue", queue), problemsTab, new Tab("Properties", properties));
+    Tab problemsTab = lazyTab("Problems", problems);
+    TabPane rightTabs = new TabPane(new Tab("Queue", queue), problemsTab, lazyTab("Properties", properties));
     rightTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     SplitPane right = new SplitPane(preview, rightTabs);
     right.setOrientation(Orientation.VERTICAL);
@@ -53,5 +56,24 @@ final class StudioLayout {
       }
     });
     return main;
+  }
+
+  /**
+   * A tab whose panel joins the scene when the tab is first selected. The window's first CSS pass and layout, most
+   * of the time between building the window and showing it, then skip the panels behind the other tabs (a fifth
+   * of the window's nodes).
+   */
+  static Tab lazyTab(String title, Node panel) {
+    Tab tab = new Tab(title);
+    tab.selectedProperty().addListener(new ChangeListener<Boolean>() {
+      @Override
+      public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean selected) {
+        if (selected) {
+          tab.selectedProperty().removeListener(this);
+          tab.setContent(panel);
+        }
+      }
+    });
+    return tab;
   }
 }

@@ -2,12 +2,16 @@ package org.latentstudio.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.testfx.matcher.control.LabeledMatchers.hasText;
 
 import java.util.List;
 import org.controlsfx.control.PropertySheet;
 import org.junit.jupiter.api.Test;
 
-/** The Properties tab follows the selection (also after a garbage collection) and edits through commands. */
+/**
+ * The Properties tab follows the selection (also after a garbage collection) and edits through commands. Its panel
+ * joins the window when the tab is first opened, as a user opens it.
+ */
 class PropertiesPanelTest extends StudioTestBase {
   @Test
   void theSheetShowsTheSelectedNodeAndItsEditsUndo() {
@@ -16,6 +20,8 @@ class PropertiesPanelTest extends StudioTestBase {
       System.gc();
     }
     robot.clickOn(title("math"));
+    assertTrue(robot.lookup("#properties").tryQuery().isEmpty(), "the panel waits until its tab is opened");
+    robot.clickOn(robot.lookup(".tab-pane .tab-label").match(hasText("Properties")).queryLabeled());
     PropertySheet sheet = robot.lookup("#properties").queryAs(PropertySheet.class);
     waitUntil("the sheet", () -> !sheet.getItems().isEmpty());
     List<String> names = fx(() -> sheet.getItems().stream().map(PropertySheet.Item::getName).toList());
