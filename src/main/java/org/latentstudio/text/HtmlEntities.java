@@ -20,10 +20,6 @@ import java.util.Map;
  * Python uses ({@code html5-entities.tsv}, written by {@code src/python/reference/html5_entities.py}).
  */
 final class HtmlEntities {
-  /** Python's {@code html.entities.html5}: name, with its semicolon where it has one, to text. */
-  private static final Map<String, String> HTML5 = readTable();
-  /** ftfy's {@code HTML_ENTITIES}: "&amp;name;" to text, upper-case variants included. */
-  private static final Map<String, String> STRICT = strictTable();
   private static final int LONGEST_NAME = 32;
   private static final int LONGEST_STRICT = 24;
 
@@ -100,11 +96,11 @@ final class HtmlEntities {
       end++;
     }
     String name = s.substring(i, end);
-    String text = HTML5.get(name);
+    String text = Tables.HTML5.get(name);
     if (text == null) {
       // the longest known prefix of at least two characters, as the HTML5 standard says
       for (int len = name.length() - 1; len >= 2 && text == null; len--) {
-        String known = HTML5.get(name.substring(0, len));
+        String known = Tables.HTML5.get(name.substring(0, len));
         if (known != null) {
           text = known + name.substring(len);
         }
@@ -162,7 +158,7 @@ final class HtmlEntities {
   }
 
   private static String decodeStrict(String reference) {
-    String text = STRICT.get(reference);
+    String text = Tables.STRICT.get(reference);
     if (text != null) {
       return text;
     }
@@ -172,6 +168,17 @@ final class HtmlEntities {
       return decoded.indexOf(';') >= 0 ? reference : decoded;
     }
     return reference;
+  }
+
+  /**
+   * The entity tables, built when the first text with a '&' comes: most prompts have none, and building them (2,231
+   * entities read, then their upper-case variants checked) was part of a cold start's first prompt.
+   */
+  private static final class Tables {
+    /** Python's {@code html.entities.html5}: name, with its semicolon where it has one, to text. */
+    static final Map<String, String> HTML5 = readTable();
+    /** ftfy's {@code HTML_ENTITIES}: "&amp;name;" to text, upper-case variants included. */
+    static final Map<String, String> STRICT = strictTable();
   }
 
   private static Map<String, String> readTable() {
@@ -201,7 +208,7 @@ final class HtmlEntities {
   /** ftfy's {@code _build_html_entities}. */
   private static Map<String, String> strictTable() {
     Map<String, String> table = new HashMap<>(4096);
-    for (var e : HTML5.entrySet()) {
+    for (var e : Tables.HTML5.entrySet()) {
       String name = e.getKey();
       if (!name.endsWith(";")) {
         continue;
