@@ -47,8 +47,8 @@ final class WorkflowPreread {
           try {
             read.complete(read(app, file));
             StartupClock.mark("workflow read ahead");
-          } catch (WorkflowFormatException | RuntimeException e) {
-            read.completeExceptionally(e);
+          } catch (WorkflowFormatException | RuntimeException | Error e) {
+            read.completeExceptionally(e); // an Error too: take() must never wait for a read that ended
           }
         });
         return new WorkflowPreread(file, read);
@@ -84,6 +84,7 @@ final class WorkflowPreread {
       switch (e.getCause()) {
         case WorkflowFormatException w -> throw w;
         case RuntimeException r -> throw r;
+        case Error err -> throw err;
         default -> throw new IllegalStateException(e.getCause());
       }
     }
