@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.latentstudio.compiler.CompileOptions;
 import org.latentstudio.compiler.CompiledGraph;
@@ -70,7 +71,7 @@ public final class OrtRuntime implements AutoCloseable {
    * {@code -Dlatentstudio.fp16} the options are known before ONNX Runtime has loaded (which a cold start overlaps
    * with opening the checkpoint).
    */
-  public static CompileOptions compileOptions(java.util.function.Supplier<OrtRuntime> runtime) {
+  public static CompileOptions compileOptions(Supplier<OrtRuntime> runtime) {
     boolean fp16 = Boolean.getBoolean("latentstudio.fp16")
         && runtime.get().provider().kind() == ExecutionProvider.Kind.CUDA;
     return new CompileOptions(fp16, !"false".equals(System.getProperty("latentstudio.fused.attention")));
