@@ -1,7 +1,6 @@
 package org.latentstudio.runtime;
 
 import java.util.Map;
-
 import org.latentstudio.tensor.Tensor;
 
 /** The CLIP text encoder of a checkpoint: token ids in, one hidden state per token out. */
@@ -33,10 +32,11 @@ public final class TextEncoder implements AutoCloseable {
    */
   public static TextEncoder openForCalls(OrtRuntime runtime, ModelSource source, int batch, int length)
       throws ModelException {
-    return new DimsSessions(runtime, source, dims(batch, length)).view(TextEncoder::new);
+    return new DimsSessions(runtime, source, callDims(batch, length)).view(TextEncoder::new);
   }
 
-  private static Map<String, Long> dims(int batch, int length) {
+  /** The dimensions of a call on {@code batch} rows of {@code length} tokens, by their names. */
+  public static Map<String, Long> callDims(int batch, int length) {
     return Map.of("batch", (long) batch, "sequence", (long) length);
   }
 
@@ -52,7 +52,7 @@ public final class TextEncoder implements AutoCloseable {
    */
   public Tensor encode(long[] ids, int batch) throws ModelException {
     int length = ids.length / batch;
-    OnnxModel m = sessions.forCall(dims(batch, length), Map.of("input_ids", new int[] {batch, length}));
+    OnnxModel m = sessions.forCall(callDims(batch, length), Map.of("input_ids", new int[] {batch, length}));
     return m.run(new ModelInputs().ints("input_ids", ids, batch, length), output).get(output);
   }
 

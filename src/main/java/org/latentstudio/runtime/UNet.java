@@ -60,10 +60,16 @@ public final class UNet implements AutoCloseable {
     return new DimsSessions(runtime, source, dims(sample, context)).view(UNet::new);
   }
 
-  /** The dimension names of the optimum export and of the compiled graphs. */
   private static Map<String, Long> dims(int[] sample, int[] context) {
-    return Map.of("batch", (long) sample[0], "height", (long) sample[2], "width", (long) sample[3],
-        "sequence", (long) context[1]);
+    return callDims(sample[0], sample[2], sample[3], context[1]);
+  }
+
+  /**
+   * The dimensions of a call on latents of {@code height} × {@code width}, named as the optimum export and the
+   * compiled graphs name them (a session made ahead of a run is made for these).
+   */
+  public static Map<String, Long> callDims(int batch, int height, int width, int sequence) {
+    return Map.of("batch", (long) batch, "height", (long) height, "width", (long) width, "sequence", (long) sequence);
   }
 
   /** The text width the UNet attends to, or -1 if the model leaves it dynamic. */

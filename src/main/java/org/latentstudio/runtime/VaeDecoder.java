@@ -1,7 +1,6 @@
 package org.latentstudio.runtime;
 
 import java.util.Map;
-
 import org.latentstudio.tensor.Tensor;
 
 /** The VAE decoder of a checkpoint: latents (already divided by the scaling factor) to pixels in [-1, 1]. */
@@ -30,7 +29,12 @@ public final class VaeDecoder implements AutoCloseable {
   }
 
   private static Map<String, Long> dims(int[] shape) {
-    return Map.of("batch", (long) shape[0], "latent_height", (long) shape[2], "latent_width", (long) shape[3]);
+    return callDims(shape[0], shape[2], shape[3]);
+  }
+
+  /** The dimensions of a call on {@code batch} latents of {@code height} × {@code width}, by their names. */
+  public static Map<String, Long> callDims(int batch, int height, int width) {
+    return Map.of("batch", (long) batch, "latent_height", (long) height, "latent_width", (long) width);
   }
 
   /** [batch, 4, h, w] → [batch, 3, 8h, 8w] */

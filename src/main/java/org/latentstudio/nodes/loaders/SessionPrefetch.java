@@ -14,6 +14,9 @@ import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelSource;
 import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.runtime.SdModel;
+import org.latentstudio.runtime.TextEncoder;
+import org.latentstudio.runtime.UNet;
+import org.latentstudio.runtime.VaeDecoder;
 import org.latentstudio.text.ClipTokenizer;
 import org.latentstudio.text.TokenizerFormatException;
 
@@ -131,11 +134,10 @@ public final class SessionPrefetch {
     int h = t.height() / down;
     int w = t.width() / down;
     // the order of need, UNet first: the run itself is soon busy with the text encoder
-    open(runtime, model.unet(), Map.of("batch", (long) t.batch() * (t.guided() ? 2 : 1), "height", (long) h,
-        "width", (long) w, "sequence", (long) ClipTokenizer.CHUNK_LENGTH));
-    open(runtime, model.vaeDecoder(), Map.of("batch", 1L, "latent_height", (long) h, "latent_width", (long) w));
+    open(runtime, model.unet(), UNet.callDims(t.batch() * (t.guided() ? 2 : 1), h, w, ClipTokenizer.CHUNK_LENGTH));
+    open(runtime, model.vaeDecoder(), VaeDecoder.callDims(1, h, w));
     // a prompt of one chunk, and the empty prompt (CLIPTextEncode)
-    open(runtime, model.textEncoder(), Map.of("batch", 1L, "sequence", (long) ClipTokenizer.CHUNK_LENGTH));
+    open(runtime, model.textEncoder(), TextEncoder.callDims(1, ClipTokenizer.CHUNK_LENGTH));
   }
 
   private void open(OrtRuntime runtime, ModelSource source, Map<String, Long> dims) throws ModelException {
