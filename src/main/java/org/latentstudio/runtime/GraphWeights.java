@@ -176,45 +176,37 @@ final class GraphWeights {
     return new LoraTargets(part, model, shapes);
   }
 
-  /** A weight's values as float32, from its external file or from the graph (which must then be given). */
-  static float[] read(Weight w, ModelProto graph) throws IOException {
+  /**
+   * A weight's stored bytes in its own type, little-endian, in a direct buffer ONNX Runtime reads in place: mapped
+   * from its external file, or copied from the graph (which must then be given).
+   */
+  static ByteBuffer stored(Weight w, ModelProto graph) throws IOException {
     int n = Math.toIntExact(w.elements());
-    ByteBuffer bytes;
     if (w.file() != null) {
-      long length = w.length() >= 0 ? w.length() : (long) n * bytesPer(w.dataType());
+      long length = (long) n * bytesPer(w.dataType());
       try (FileChannel ch = FileChannel.open(w.file(), StandardOpenOption.READ)) {
-        bytes = ch.map(FileChannel.MapMode.READ_ONLY, w.offset(), length);
-      }
-    } else {
-      TensorProto t = initializer(graph, w.initializer());
-      if (t.getRawData().isEmpty() && w.dataType() == FLOAT) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-          out[i] = t.getFloatData(i);
+        if (w.length() >= 0 && w.length() != length || w.offset() + length > ch.size()) {
+          throw new IOException(w.file() + " holds " + (w.length() >= 0 ? w.length() : ch.size() - w.offset())
+              + " bytes for weight " + w.initializer() + ", whose dims need " + length
+              + "; the file may be truncated");
         }
-        return out;
-      }
-      if (t.getRawData().isEmpty()) {
-        throw new IOException("weight " + w.initializer() + " keeps its values in a form Latent Studio does not read "
-            + "(int32_data); re-export the model");
-      }
-      bytes = t.getRawData().asReadOnlyByteBuffer();
-    }
-    bytes.order(ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[n];
-    switch (w.dataType()) {
-      case FLOAT -> bytes.asFloatBuffer().get(out);
-      case FLOAT16 -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = Float.float16ToFloat(bytes.getShort(2 * i));
-        }
-      }
-      default -> {
-        for (int i = 0; i < n; i++) {
-          out[i] = Float.intBitsToFloat((bytes.getShort(2 * i) & 0xffff) << 16);
-        }
+        return ch.map(FileChannel.MapMode.READ_ONLY, w.offset(), length).order(ByteOrder.LITTLE_ENDIAN);
       }
     }
+    TensorProto t = initializer(graph, w.initializer());
+    ByteBuffer out = ByteBuffer.allocateDirect(n * bytesPer(w.dataType())).order(ByteOrder.LITTLE_ENDIAN);
+    if (t.getRawData().isEmpty() && w.dataType() == FLOAT && t.getFloatDataCount() == n) {
+      for (int i = 0; i < n; i++) {
+        out.putFloat(4 * i, t.getFloatData(i));
+      }
+      return out;
+    }
+    if (t.getRawData().size() != out.capacity()) {
+      throw new IOException("weight " + w.initializer() + " keeps its values in a form Latent Studio does not read "
+          + "(" + (t.getRawData().isEmpty() ? "int32_data" : t.getRawData().size() + " bytes for " + n + " values")
+          + "); re-export the model");
+    }
+    t.getRawData().copyTo(out.duplicate());
     return out;
   }
 
@@ -231,33 +223,5 @@ final class GraphWeights {
 
   static int bytesPer(int dataType) {
     return dataType == FLOAT ? 4 : 2;
-  }
-
-  /** Values in a weight's own type, little-endian, in a direct buffer ONNX Runtime can read without a copy. */
-  static ByteBuffer encode(float[] values, int dataType) {
-    ByteBuffer b = ByteBuffer.allocateDirect(values.length * bytesPer(dataType)).order(ByteOrder.LITTLE_ENDIAN);
-    switch (dataType) {
-      case FLOAT -> b.asFloatBuffer().put(values);
-      case FLOAT16 -> {
-        for (int i = 0; i < values.length; i++) {
-          b.putShort(2 * i, Float.floatToFloat16(values[i]));
-        }
-      }
-      default -> {
-        for (int i = 0; i < values.length; i++) {
-          b.putShort(2 * i, bfloat16(values[i]));
-        }
-      }
-    }
-    return b;
-  }
-
-  /** Round to nearest even, as torch converts float32 to bfloat16. */
-  private static short bfloat16(float f) {
-    int bits = Float.floatToRawIntBits(f);
-    if (Float.isNaN(f)) {
-      return (short) ((bits >>> 16) | 0x40);
-    }
-    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
   }
 }

@@ -49,7 +49,7 @@ public final class OrtRuntime implements AutoCloseable {
     this.provider = chooseProvider(settings);
     this.sessions = new SessionCache(this::load, OrtRuntime::footprint, settings.sessionBudgetBytes());
     // an SD1.5 LoRA of the usual layers holds 1.1 GB of UNet deltas and 0.5 GB of merged fp16 weights
-    this.overrides = new WeightOverrides(Runtime.getRuntime().maxMemory() / 4);
+    this.overrides = new WeightOverrides(Runtime.getRuntime().maxMemory() / 4, new LoraKernels(env));
   }
 
   public ExecutionProvider provider() {
@@ -444,5 +444,6 @@ public final class OrtRuntime implements AutoCloseable {
   @Override
   public void close() {
     sessions.closeAll();
+    overrides.close();
   }
 }

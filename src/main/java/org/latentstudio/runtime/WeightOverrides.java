@@ -1,6 +1,7 @@
 package org.latentstudio.runtime;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -8,12 +9,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latentstudio.lora.LoraDelta;
+import org.latentstudio.lora.LoraLayer;
 import org.latentstudio.lora.LoraMatch;
 import org.latentstudio.lora.LoraPatch;
 
 /**
- * Merges LoRAs into the weights they name, {@code W' = W + Σ strength · delta}, for a session about to be built.
+ * Merges LoRAs into the weights they name, {@code W' = W + Σ strength · delta}, for a session about to be built;
+ * the arithmetic runs in ONNX Runtime ({@link LoraKernels}).
  * The user's files never change: the merged values go to ONNX Runtime as initializer overrides. Two caches keep
  * switching cheap, both in one byte budget, least recently used out first:
  * <ul>
@@ -27,6 +29,7 @@ public final class WeightOverrides {
   /** A merged weight for one initializer, in the type and dims the graph declares. */
   record Merged(GraphWeights.Weight weight, ByteBuffer data) {}
 
+  private final LoraKernels kernels;
   private final LinkedHashMap<String, Object> cache = new LinkedHashMap<>(64, 0.75f, true);
   private long budgetBytes;
   private long usedBytes;
@@ -34,8 +37,9 @@ public final class WeightOverrides {
   private int weightsMerged;
   private long mergeNanos;
 
-  WeightOverrides(long budgetBytes) {
+  WeightOverrides(long budgetBytes, LoraKernels kernels) {
     this.budgetBytes = budgetBytes;
+    this.kernels = kernels;
   }
 
   /**
@@ -66,21 +70,19 @@ public final class WeightOverrides {
         }
         ByteBuffer data = (ByteBuffer) get(key.toString());
         if (data == null) {
-          float[] values = GraphWeights.read(w, graph);
+          List<ByteBuffer> deltas = new ArrayList<>();
+          float[] strengths = new float[t.by().size()];
           for (Contribution c : t.by()) {
-            float[] delta = delta(c, w);
-            float s = (float) c.patch.strength();
-            for (int i = 0; i < values.length; i++) {
-              values[i] += s * delta[i];
-            }
+            strengths[deltas.size()] = (float) c.patch.strength();
+            deltas.add(delta(c, w));
           }
-          data = GraphWeights.encode(values, w.dataType());
+          data = kernels.merge(GraphWeights.stored(w, graph), w.dataType(), w.elements(), deltas, strengths);
           weightsMerged++;
           put(key.toString(), data, data.capacity());
         }
         out.add(new Merged(w, data.duplicate()));
       }
-    } catch (IOException e) {
+    } catch (IOException | OrtException e) {
       throw new ModelException("cannot merge the LoRA into " + baseKey + ": " + e.getMessage()
           + ". A weight or LoRA file may have changed or be damaged", e);
     } finally {
@@ -93,19 +95,21 @@ public final class WeightOverrides {
 
   private record Touched(GraphWeights.Weight weight, List<Contribution> by) {}
 
-  private float[] delta(Contribution c, GraphWeights.Weight w) throws IOException {
+  private ByteBuffer delta(Contribution c, GraphWeights.Weight w) throws IOException, OrtException {
     String key = "delta|" + c.patch.file().fingerprint() + "|" + c.layer.layer().key() + "|" + w.transposed();
-    float[] d = (float[]) get(key);
+    ByteBuffer d = (ByteBuffer) get(key);
     if (d == null) {
-      d = LoraDelta.compute(c.layer.layer(), w.transposed());
-      if (d.length != w.elements()) {
-        throw new IOException(c.layer.layer().key() + " makes " + d.length + " values for " + w.initializer()
+      LoraLayer layer = c.layer.layer();
+      long values = layer.outFeatures() * layer.inFeatures();
+      if (values != w.elements()) {
+        throw new IOException(layer.key() + " makes " + values + " values for " + w.initializer()
             + ", which holds " + w.elements());
       }
+      d = kernels.delta(layer, w.transposed());
       deltasComputed++;
-      put(key, d, 4L * d.length);
+      put(key, d, d.capacity());
     }
-    return d;
+    return d.duplicate();
   }
 
   private Object get(String key) {
@@ -149,6 +153,12 @@ public final class WeightOverrides {
   /** Time spent merging, cache look-ups included. */
   public synchronized long mergeNanos() {
     return mergeNanos;
+  }
+
+  synchronized void close() {
+    cache.clear();
+    usedBytes = 0;
+    kernels.close();
   }
 
   synchronized void setBudget(long bytes) {
