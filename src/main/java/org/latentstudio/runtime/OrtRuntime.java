@@ -444,6 +444,5 @@ public final class OrtRuntime implements AutoCloseable {
   @Override
   public void close() {
     sessions.closeAll();
-    overrides.close();
   }
 }

@@ -86,6 +86,7 @@ public final class WeightOverrides {
       throw new ModelException("cannot merge the LoRA into " + baseKey + ": " + e.getMessage()
           + ". A weight or LoRA file may have changed or be damaged", e);
     } finally {
+      kernels.release();
       mergeNanos += System.nanoTime() - t0;
     }
     return out;
@@ -153,12 +154,6 @@ public final class WeightOverrides {
   /** Time spent merging, cache look-ups included. */
   public synchronized long mergeNanos() {
     return mergeNanos;
-  }
-
-  synchronized void close() {
-    cache.clear();
-    usedBytes = 0;
-    kernels.close();
   }
 
   synchronized void setBudget(long bytes) {

@@ -38,7 +38,7 @@ class LoraKernelsTest {
 
   @AfterAll
   static void stop() {
-    kernels.close();
+    kernels.release();
   }
 
   private static float[] random(Random r, int n) {
