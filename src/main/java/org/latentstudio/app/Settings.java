@@ -19,7 +19,7 @@ import org.latentstudio.runtime.RuntimeSettings;
  *                           for {@code latentstudio run}
  * @param provider           where models run
  * @param cudaDevice         which GPU, for {@link Provider#CUDA}
- * @param threads            ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+ * @param threads            ONNX Runtime intra-op threads; 0: automatic (see {@link #DEFAULT_THREADS})
  * @param sessionMemoryBytes loaded models beyond this are unloaded, least recently used first; 0: half the RAM
  * @param outputCacheBytes   node results kept for re-runs
  * @param previewEvery       a live preview every this many sampler steps; 0: none
@@ -32,9 +32,10 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
   public enum Provider { CPU, CUDA }
 
   /**
-   * The default thread count: ONNX Runtime's own choice (one thread per physical core, pinned; on the 2-vCPU
-   * development machine it made no pool at all). On the idle machine a tiny-model image took 29–31 ms with it
-   * against 51–68 ms with the earlier default, two threads set explicitly; see the README's performance section.
+   * The default thread count, automatic: ONNX Runtime's own choice for small models (on the 2-vCPU development
+   * machine it made no pool at all; a tiny-model image took 29–31 ms with it against 51–68 ms with two threads)
+   * and one thread per physical core for full-size ones (an SD1.5 image at 256² 5.4–5.6 s against 10.0–10.9 s);
+   * see {@code OrtRuntime.threadsFor} and the README's performance section.
    */
   public static final int DEFAULT_THREADS = 0;
   public static final int MAX_THREADS = 256;
@@ -65,7 +66,7 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
       throw new InvalidSettingException("executionProvider", "missing; write \"cpu\" or \"cuda\"");
     }
     range("cudaDevice", cudaDevice, 0, 63, "");
-    range("threads", threads, 0, MAX_THREADS, " (0 lets ONNX Runtime choose)");
+    range("threads", threads, 0, MAX_THREADS, " (0: automatic)");
     if (sessionMemoryBytes != 0 && sessionMemoryBytes < MIN_SESSION_MEMORY) {
       throw new InvalidSettingException("sessionMemory", Sizes.format(sessionMemoryBytes)
           + " is too small to hold a model; give at least 64m, or 0 for half the machine's memory");

@@ -116,6 +116,25 @@ public final class OrtRuntime implements AutoCloseable {
   /** See {@link #fixingDims}: the shapes pack's UNet holds 4 MB, SD1.5's 3.4 GB. */
   static final long FIXED_DIMS_MAX_BYTES = 256L << 20;
 
+  /**
+   * Intra-op threads for a session of {@code source}: the user's number if set; otherwise ONNX Runtime's own
+   * choice for a small model, whose operators take microseconds, so that waking a pool for each costs more than
+   * splitting it saves (tiny models: 29–31 ms an image against 51–68 ms with two threads), and one thread per
+   * core for a model of at least {@link #THREADED_MIN_BYTES}, whose convolutions split well: on the 2-core
+   * development machine ONNX Runtime's choice made no pool, and an SD1.5 image at 256² took 10.0–10.9 s with it
+   * against 5.4–5.6 s with two threads (README, Performance).
+   */
+  int threadsFor(ModelSource source) {
+    if (settings.intraOpThreads() != 0) {
+      return settings.intraOpThreads();
+    }
+    long bytes = footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed()));
+    return bytes >= THREADED_MIN_BYTES ? Cores.physical() : 0;
+  }
+
+  /** See {@link #threadsFor}: the shapes pack's largest model holds 4.3 MB, SD1.5's smallest (VAE encoder) 68 MB. */
+  static final long THREADED_MIN_BYTES = 32L << 20;
+
   /** The ONNX model in {@code file}; see {@link #open(ModelSource)}. */
   public ModelLease open(Path file) throws ModelException {
     return open(ModelSource.of(file));
@@ -215,7 +234,7 @@ public final class OrtRuntime implements AutoCloseable {
 
   private OnnxModel load(ModelSource source, Map<String, Long> dims) throws ModelException {
     return switch (source) {
-      case ModelSource.OnnxFile f -> loadFile(f.path(), dims);
+      case ModelSource.OnnxFile f -> loadFile(f, dims);
       case ModelSource.Compiled c -> loadCompiled(c, List.of(), dims);
       case ModelSource.Patched p -> switch (p.base()) {
         case ModelSource.Compiled c -> loadCompiled(c, p.loras(), dims);
@@ -227,8 +246,9 @@ public final class OrtRuntime implements AutoCloseable {
     };
   }
 
-  private OnnxModel loadFile(Path file, Map<String, Long> dims) throws ModelException {
-    try (OrtSession.SessionOptions options = sessionOptions(dims)) {
+  private OnnxModel loadFile(ModelSource.OnnxFile source, Map<String, Long> dims) throws ModelException {
+    Path file = source.path();
+    try (OrtSession.SessionOptions options = sessionOptions(source, dims)) {
       return new OnnxModel(env, env.createSession(file.toString(), options), file.toString(), stats);
     } catch (OrtException e) {
       throw new ModelException("cannot load the ONNX model " + file + ": " + firstLine(e.getMessage())
@@ -245,7 +265,7 @@ public final class OrtRuntime implements AutoCloseable {
     CompiledGraph graph = source.graph().get();
     List<WeightOverrides.Merged> merged = loras.isEmpty() ? List.of()
         : overrides.merge(source.key(), weights(source), loras, null);
-    try (OrtSession.SessionOptions options = sessionOptions(dims);
+    try (OrtSession.SessionOptions options = sessionOptions(source, dims);
         Overridden o = override(options, merged)) {
       options.addConfigEntry("session.model_external_initializers_file_folder_path",
           graph.weightsFolder().toString());
@@ -274,7 +294,7 @@ public final class OrtRuntime implements AutoCloseable {
     Path path = file.path();
     ModelProto proto = readGraph(path);
     List<WeightOverrides.Merged> merged = overrides.merge(file.key(), weights(file), patched.loras(), proto);
-    try (OrtSession.SessionOptions options = sessionOptions(dims);
+    try (OrtSession.SessionOptions options = sessionOptions(file, dims);
         Overridden o = override(options, merged)) {
       options.addConfigEntry("session.model_external_initializers_file_folder_path", path.getParent().toString());
       OrtSession session = env.createSession(o.inline(proto), options);
@@ -367,18 +387,18 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
-  private OrtSession.SessionOptions sessionOptions(Map<String, Long> dims) throws OrtException {
-    OrtSession.SessionOptions o = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA);
+  private OrtSession.SessionOptions sessionOptions(ModelSource source, Map<String, Long> dims) throws OrtException {
+    OrtSession.SessionOptions o = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA, threadsFor(source));
     for (var d : dims.entrySet()) {
       o.setSymbolicDimensionValue(d.getKey(), d.getValue());
     }
     return o;
   }
 
-  private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
+  private OrtSession.SessionOptions sessionOptions(boolean cuda, int threads) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    o.setIntraOpNumThreads(settings.intraOpThreads());
+    o.setIntraOpNumThreads(threads);
     if (!settings.spinWait()) {
       // idle ONNX Runtime threads otherwise spin for a while after each run, taking the core the sampler loop
       // and the UI need next: on a 2-core machine turning it off halved the time of a 20-step run
@@ -398,7 +418,7 @@ public final class OrtRuntime implements AutoCloseable {
       return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0,
           "this build uses the CPU onnxruntime artifact; build with mvn -Pcuda for a GPU");
     }
-    try (OrtSession.SessionOptions probe = sessionOptions(true)) {
+    try (OrtSession.SessionOptions probe = sessionOptions(true, s.intraOpThreads())) {
       return new ExecutionProvider(ExecutionProvider.Kind.CUDA, s.cudaDevice(), "");
     } catch (OrtException | UnsatisfiedLinkError e) {
       List<String> missing = CudaLibraries.missing();

@@ -9,7 +9,8 @@ import java.lang.management.ManagementFactory;
  * @param preferCuda         use the CUDA execution provider when the build and the machine allow it
  * @param cudaDevice         which GPU
  * @param sessionBudgetBytes loaded models beyond this size are unloaded, least recently used first
- * @param intraOpThreads     threads per model run; 0 lets ONNX Runtime choose (one per physical core, pinned)
+ * @param intraOpThreads     threads per model run; 0: ONNX Runtime's choice for small models, one per physical core
+ *                           for full-size ones ({@code OrtRuntime.threadsFor})
  * @param spinWait           let ONNX Runtime's idle threads spin between runs (off by default)
  */
 public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBudgetBytes, int intraOpThreads,
