@@ -105,7 +105,7 @@ final class LoraKernels {
     if (s == null) {
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
         // an SD1.5 LoRA's products are billions of multiply-adds: worth every core
-        o.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        o.setIntraOpNumThreads(Cores.physical());
         s = env.createSession(graph.get(), o);
       }
       sessions.put(key, s);
