@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxJavaType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,7 +59,7 @@ final class GraphWeights {
   private static final Pattern UNET_ROOT = Pattern.compile(
       "(?:^|\\.)((?:down_blocks|mid_block|up_blocks|conv_in|conv_out|conv_norm_out|time_embedding)\\b.*)");
   private static final Pattern TEXT_LAYER = Pattern.compile("(?:^|\\.)layers\\.(\\d+)\\.(.+)");
-  private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+  static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
   private static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
   private static final int BFLOAT16 = TensorProto.DataType.BFLOAT16_VALUE;
 
@@ -223,5 +224,15 @@ final class GraphWeights {
 
   static int bytesPer(int dataType) {
     return dataType == FLOAT ? 4 : 2;
+  }
+
+  /** ONNX Runtime's Java type for a weight's data type (float32, float16 or bfloat16: the only ones read here). */
+  static OnnxJavaType javaType(int dataType) {
+    return switch (dataType) {
+      case FLOAT -> OnnxJavaType.FLOAT;
+      case FLOAT16 -> OnnxJavaType.FLOAT16;
+      case BFLOAT16 -> OnnxJavaType.BFLOAT16;
+      default -> throw new IllegalArgumentException("ONNX type " + dataType + " is not a float weight type");
+    };
   }
 }

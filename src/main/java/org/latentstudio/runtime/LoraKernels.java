@@ -1,6 +1,5 @@
 package org.latentstudio.runtime;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -23,8 +22,6 @@ import org.latentstudio.weights.StoredTensor;
  * file) and outputs land in direct buffers that the merged session's overrides hand to ONNX Runtime as they are.
  */
 final class LoraKernels {
-  private static final int FLOAT = 1;
-
   private final OrtEnvironment env;
   private final Map<String, OrtSession> sessions = new HashMap<>();
 
@@ -46,7 +43,8 @@ final class LoraKernels {
       inputs.put("up", tensor(up.map(), new long[] {out, rank}, up.dtype().onnxType()));
       inputs.put("down", tensor(down.map(), new long[] {rank, in}, down.dtype().onnxType()));
       inputs.put("scale", OnnxTensor.createTensor(env, layer.scale()));
-      return run(s, inputs, "delta", transposed ? new long[] {in, out} : new long[] {out, in}, FLOAT);
+      long[] shape = transposed ? new long[] {in, out} : new long[] {out, in};
+      return run(s, inputs, "delta", shape, GraphWeights.FLOAT);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
@@ -65,7 +63,7 @@ final class LoraKernels {
     try {
       inputs.put("weight", tensor(weight, flat, dataType));
       for (int k = 0; k < deltas.size(); k++) {
-        inputs.put("delta" + k, tensor(deltas.get(k), flat, FLOAT));
+        inputs.put("delta" + k, tensor(deltas.get(k), flat, GraphWeights.FLOAT));
         inputs.put("strength" + k, OnnxTensor.createTensor(env, strengths[k]));
       }
       return run(s, inputs, "merged", flat, dataType);
@@ -81,7 +79,7 @@ final class LoraKernels {
     for (long d : shape) {
       n *= d;
     }
-    ByteBuffer result = ByteBuffer.allocateDirect(Math.toIntExact(n * (type == FLOAT ? 4 : 2)))
+    ByteBuffer result = ByteBuffer.allocateDirect(Math.toIntExact(n * GraphWeights.bytesPer(type)))
         .order(ByteOrder.LITTLE_ENDIAN);
     try (OnnxTensor pinned = tensor(result, shape, type)) {
       s.run(inputs, Map.of(output, pinned)).close();
@@ -90,14 +88,9 @@ final class LoraKernels {
   }
 
   private OnnxTensor tensor(ByteBuffer bytes, long[] shape, int onnxType) throws OrtException {
-    OnnxJavaType type = switch (onnxType) {
-      case FLOAT -> OnnxJavaType.FLOAT;
-      case 10 -> OnnxJavaType.FLOAT16;
-      case 16 -> OnnxJavaType.BFLOAT16;
-      default -> throw new IllegalArgumentException("ONNX type " + onnxType + " is not a float weight type");
-    };
     // a direct buffer is read in place (a heap one would be copied first)
-    return OnnxTensor.createTensor(env, bytes.duplicate().order(ByteOrder.nativeOrder()), shape, type);
+    return OnnxTensor.createTensor(env, bytes.duplicate().order(ByteOrder.nativeOrder()), shape,
+        GraphWeights.javaType(onnxType));
   }
 
   private synchronized OrtSession session(String key, Supplier<byte[]> graph) throws OrtException {

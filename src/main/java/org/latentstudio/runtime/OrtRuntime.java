@@ -2,7 +2,6 @@ package org.latentstudio.runtime;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
@@ -350,12 +349,8 @@ public final class OrtRuntime implements AutoCloseable {
           o.inline.add(m);
           continue;
         }
-        OnnxJavaType type = switch (w.dataType()) {
-          case TensorProto.DataType.FLOAT_VALUE -> OnnxJavaType.FLOAT;
-          case TensorProto.DataType.FLOAT16_VALUE -> OnnxJavaType.FLOAT16;
-          default -> OnnxJavaType.BFLOAT16;
-        };
-        OnnxTensor t = OnnxTensor.createTensor(env, m.data().duplicate(), w.dims(), type);
+        OnnxTensor t = OnnxTensor.createTensor(env, m.data().duplicate(), w.dims(),
+            GraphWeights.javaType(w.dataType()));
         o.tensors.add(t);
         external.put(w.initializer(), t);
       }
