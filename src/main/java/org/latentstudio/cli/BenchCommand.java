@@ -229,7 +229,10 @@ final class BenchCommand implements Callable<Integer> {
   /** Time per node across the timed runs, and how much of it was inside ONNX Runtime. */
   private static final class NodeTimes implements ExecutionListener {
     private final OrtRuntime runtime;
-    private final Map<String, long[]> nanos = new LinkedHashMap<>();
+    /** Per node: its label, then wall and ONNX Runtime nanoseconds (keyed by id: no label made per node and run). */
+    private record Times(String label, long[] nanos) {}
+
+    private final Map<NodeId, Times> times = new LinkedHashMap<>();
     private long onnxAtStart;
 
     NodeTimes(OrtRuntime runtime) {
@@ -243,17 +246,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public void nodeFinished(NodeId id, String type, Outputs outputs, long n) {
-      long[] t = nanos.computeIfAbsent(id + " (" + type + ")", k -> new long[2]);
+      long[] t = times.computeIfAbsent(id, k -> new Times(id + " (" + type + ")", new long[2])).nanos();
       t[0] += n;
       t[1] += runtime.stats().onnxNanos() - onnxAtStart;
     }
 
     void print(PrintWriter out, int runs, long total) {
       long inNodes = 0;
-      for (var e : nanos.entrySet()) {
-        long[] t = e.getValue();
+      for (Times node : times.values()) {
+        long[] t = node.nanos();
         inNodes += t[0];
-        out.printf(Locale.ROOT, "  %-36s %8s ms per run, onnx %8s ms%n", e.getKey(), ms(t[0] / runs),
+        out.printf(Locale.ROOT, "  %-36s %8s ms per run, onnx %8s ms%n", node.label(), ms(t[0] / runs),
             ms(t[1] / runs));
       }
       out.printf(Locale.ROOT, "  %-36s %8s ms per run%n", "executor (plan, cache keys)", ms((total - inNodes) / runs));

@@ -41,9 +41,10 @@ public final class DPMSolverMultistepScheduler extends AbstractSampler {
 
   public DPMSolverMultistepScheduler(SchedulerConfig cfg, SigmaSchedule sigmaSchedule) {
     String name = "dpmpp_2m";
-    this.alphasCumprod = BetaSchedules.alphasCumprod(cfg, 0.0001, 0.02, BetaSchedules.ZeroSnr.RESCALE_AND_CLAMP_LAST);
-    this.trainingSigmas = Sigmas.training(alphasCumprod);
-    this.logSigmas = Sigmas.logs(trainingSigmas);
+    TrainingNoise noise = TrainingNoise.of(cfg, 0.0001, 0.02, BetaSchedules.ZeroSnr.RESCALE_AND_CLAMP_LAST);
+    this.alphasCumprod = noise.alphasCumprod();
+    this.trainingSigmas = noise.trainingSigmas();
+    this.logSigmas = noise.logSigmas();
     this.numTrain = alphasCumprod.length;
     this.stepsOffset = cfg.integer("steps_offset", 0);
     this.spacing = TimestepSpacing.fromConfig(cfg.string("timestep_spacing", "linspace"));

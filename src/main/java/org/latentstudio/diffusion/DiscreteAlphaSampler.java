@@ -19,7 +19,7 @@ abstract class DiscreteAlphaSampler extends AbstractSampler {
 
   DiscreteAlphaSampler(String name, SchedulerConfig cfg, BetaSchedules.ZeroSnr zeroSnr) {
     this.name = name;
-    this.alphasCumprod = BetaSchedules.alphasCumprod(cfg, 0.0001, 0.02, zeroSnr);
+    this.alphasCumprod = TrainingNoise.of(cfg, 0.0001, 0.02, zeroSnr).alphasCumprod();
     this.numTrain = alphasCumprod.length;
     this.stepsOffset = cfg.integer("steps_offset", 0);
     this.spacing = TimestepSpacing.fromConfig(cfg.string("timestep_spacing", "leading"));

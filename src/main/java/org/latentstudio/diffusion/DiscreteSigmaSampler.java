@@ -22,9 +22,10 @@ abstract class DiscreteSigmaSampler extends AbstractSampler {
   DiscreteSigmaSampler(String name, SchedulerConfig cfg, SigmaSchedule sigmaSchedule, double defaultBetaStart,
       double defaultBetaEnd, BetaSchedules.ZeroSnr zeroSnr) {
     this.name = name;
-    this.alphasCumprod = BetaSchedules.alphasCumprod(cfg, defaultBetaStart, defaultBetaEnd, zeroSnr);
-    this.trainingSigmas = Sigmas.training(alphasCumprod);
-    this.logSigmas = Sigmas.logs(trainingSigmas);
+    TrainingNoise noise = TrainingNoise.of(cfg, defaultBetaStart, defaultBetaEnd, zeroSnr);
+    this.alphasCumprod = noise.alphasCumprod();
+    this.trainingSigmas = noise.trainingSigmas();
+    this.logSigmas = noise.logSigmas();
     this.numTrain = alphasCumprod.length;
     this.stepsOffset = cfg.integer("steps_offset", 0);
     this.spacing = TimestepSpacing.fromConfig(cfg.string("timestep_spacing", "linspace"));

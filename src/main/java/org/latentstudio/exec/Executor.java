@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.graph.WidgetValues;
 import org.latentstudio.image.RgbImage;
 
@@ -160,7 +161,7 @@ public final class Executor implements AutoCloseable {
         values.put(e.getKey(), available.get(link.output().node()).get(link.output().port()));
       }
     }
-    checkLinkedValues(node, values);
+    checkLinkedValues(node, registry.schema(node.typeId()).orElseThrow(), values);
     listener.nodeStarted(node.id(), node.typeId());
     long t0 = System.nanoTime();
     Context ctx = new Context(node.id(), request, fingerprint, listener, token);
@@ -184,8 +185,9 @@ public final class Executor implements AutoCloseable {
    * A value that arrives by link gets the checks a typed one gets before the run (range, step, choices), so a
    * width of 7 or a batch of 0 is refused with the receiving node's name instead of failing deep in a model.
    */
-  private static void checkLinkedValues(PlannedNode node, Map<String, Object> values) throws NodeExecutionException {
-    for (InputSpec spec : node.type().schema().inputs()) {
+  private static void checkLinkedValues(PlannedNode node, NodeSchema schema, Map<String, Object> values)
+      throws NodeExecutionException {
+    for (InputSpec spec : schema.inputs()) {
       if (!spec.hasWidget() || !(node.inputs().get(spec.name()) instanceof InputSource.Linked link)) {
         continue;
       }

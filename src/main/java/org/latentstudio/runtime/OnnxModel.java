@@ -210,7 +210,7 @@ public final class OnnxModel implements AutoCloseable {
      */
     public Bound zeros(String name, int... shape) throws ModelException {
       Slot slot = inputSlots.get(name);
-      long[] s = java.util.Arrays.stream(shape).asLongStream().toArray();
+      long[] s = longs(shape);
       if (current.get(name) == ZEROS && slot != null && java.util.Arrays.equals(slot.shape(), s)) {
         return this;
       }
@@ -246,12 +246,12 @@ public final class OnnxModel implements AutoCloseable {
       try {
         for (int k = 0; k < names.length; k++) {
           TensorInfo info = outputs.get(names[k]);
-          long[] shape = java.util.Arrays.stream(shapes[k]).asLongStream().toArray();
+          long[] shape = longs(shapes[k]);
           Slot slot = outputSlots.get(names[k]);
           if (slot == null || !java.util.Arrays.equals(slot.shape(), shape)) {
             close(slot);
             int bytes = info.type == OnnxJavaType.FLOAT16 ? 2 : 4;
-            ByteBuffer buf = direct(java.util.Arrays.stream(shapes[k]).reduce(1, (a, b) -> a * b) * bytes);
+            ByteBuffer buf = direct(count(shapes[k]) * bytes);
             slot = new Slot(shape, buf, OnnxTensor.createTensor(env, buf, shape, info.type));
             outputSlots.put(names[k], slot);
           }
@@ -289,7 +289,7 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   private static Tensor fromBuffer(ByteBuffer buf, OnnxJavaType type, int[] shape) {
-    int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    int n = count(shape);
     float[] data = new float[n];
     if (type == OnnxJavaType.FLOAT16) {
       ShortBuffer sb = buf.asShortBuffer();
@@ -319,8 +319,27 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   private static long[] shapeOf(Object value) {
-    return value instanceof Tensor t ? java.util.Arrays.stream(t.shape()).asLongStream().toArray()
+    return value instanceof Tensor t ? longs(t.shape())
         : ((ModelInputs.Ints) value).shape();
+  }
+
+  // loops rather than streams here and below: these run for every model call, mostly before the JIT has
+  // compiled them, and an interpreted stream pipeline costs tens of microseconds
+
+  private static long[] longs(int[] shape) {
+    long[] out = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      out[i] = shape[i];
+    }
+    return out;
+  }
+
+  private static int count(int[] shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
   }
 
   private static int count(Object value) {
@@ -380,7 +399,11 @@ public final class OnnxModel implements AutoCloseable {
 
   private Tensor fromOnnx(OnnxTensor t) throws ModelException {
     TensorInfo info = t.getInfo();
-    int[] shape = java.util.Arrays.stream(info.getShape()).mapToInt(Math::toIntExact).toArray();
+    long[] dims = info.getShape();
+    int[] shape = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      shape[i] = Math.toIntExact(dims[i]);
+    }
     float[] data = new float[Math.toIntExact(info.getNumElements())];
     switch (info.type) {
       case FLOAT -> t.getFloatBuffer().get(data);

@@ -86,10 +86,6 @@ public final class OrtRuntime implements AutoCloseable {
 
   /** The model from {@code source}, loaded on first use and kept for later runs. Close the lease after use. */
   public ModelLease open(ModelSource source) throws ModelException {
-    ModelSource file = source.unfixed() instanceof ModelSource.Patched p ? p.base() : source.unfixed();
-    if (file instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
-      throw new ModelException("model file " + f.path() + " does not exist");
-    }
     return new ModelLease(sessions.acquire(source));
   }
 
@@ -227,7 +223,12 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
+  /** Makes a session for the cache: checked here rather than on each lease, as a stat per model and image showed. */
   private OnnxModel load(ModelSource source) throws ModelException {
+    ModelSource file = source.unfixed() instanceof ModelSource.Patched p ? p.base() : source.unfixed();
+    if (file instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
+      throw new ModelException("model file " + f.path() + " does not exist");
+    }
     return source instanceof ModelSource.FixedDims f ? load(f.base(), f.dims()) : load(source, Map.of());
   }
 

@@ -27,4 +27,26 @@ class SaveImageTest {
     var perms = java.nio.file.Files.getPosixFilePermissions(file);
     assertTrue(perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), perms.toString());
   }
+
+  /**
+   * The hidden file a picture is written to goes once the picture has its name; one left by a crashed process
+   * (the same naming: stem, a process id, a number) is neither reused nor removed.
+   */
+  @Test
+  void noTemporaryFileIsLeftAndAStaleOneIsNotTouched(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path stale = java.nio.file.Files.writeString(
+        dir.resolve(".pic." + ProcessHandle.current().pid() + "-1.png.tmp"), "from a crashed save");
+    var img = org.latentstudio.image.RgbImage.fromBufferedImage(
+        new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB));
+    var numbers = new org.latentstudio.nodes.image.FileNumbers();
+    for (int i = 0; i < 3; i++) {
+      SaveImage.saveNumbered(numbers, dir, "pic", img, java.util.Map.of());
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(java.util.List.of(".pic." + ProcessHandle.current().pid() + "-1.png.tmp", "pic_00001.png",
+          "pic_00002.png", "pic_00003.png"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("from a crashed save", java.nio.file.Files.readString(stale));
+  }
 }

@@ -36,13 +36,15 @@ record OutputFolder(Path dir, String stem) {
       throw refused(prefix, root, "'.' and '..' would lead out of the output folder");
     }
     try {
-      Files.createDirectories(root);
+      if (!Files.isDirectory(root)) { // checked first: createDirectories on an existing folder throws and catches
+        Files.createDirectories(root);
+      }
       Path dir = root;
       for (String part : parts) {
         dir = subfolder(dir, part, prefix, root);
       }
       dir.resolve(stem); // a stem with a character no file name can hold fails here, before any picture is made
-      if (!dir.toRealPath().startsWith(root.toRealPath())) {
+      if (!parts.isEmpty() && !dir.toRealPath().startsWith(root.toRealPath())) {
         throw refused(prefix, root, "it leads outside");
       }
       return new OutputFolder(dir, stem);
@@ -57,10 +59,12 @@ record OutputFolder(Path dir, String stem) {
   /** A real folder named {@code part} inside {@code dir}: made if missing, refused if it is a link or a file. */
   private static Path subfolder(Path dir, String part, String prefix, Path root) throws IOException, NodeException {
     Path next = dir.resolve(part);
-    try {
-      Files.createDirectory(next);
-    } catch (FileAlreadyExistsException e) {
-      // there already; checked below
+    if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createDirectory(next);
+      } catch (FileAlreadyExistsException e) {
+        // there already (a file, a link, or a folder made meanwhile): checked below
+      }
     }
     if (Files.isSymbolicLink(next)) {
       throw refused(prefix, root, root.relativize(next) + " is a symbolic link, which the studio does not follow");

@@ -3,13 +3,20 @@ package org.latentstudio.nodes.image;
 import java.io.IOException;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.latentstudio.exec.Display;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.Inputs;
@@ -87,16 +94,16 @@ public final class SaveImage implements NodeType {
   /** Writes a temp file, then links it under the next free number; a link never replaces an existing file. */
   public static Path saveNumbered(FileNumbers numbers, Path dir, String stem, RgbImage picture, Map<String, String> text)
       throws IOException {
-    Path tmp = createTemp(dir, stem);
+    TempFile tmp = TempFile.create(dir, stem);
     try {
       // one write: the encoder writes each chunk's length, type and CRC separately
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream os = new BufferedOutputStream(tmp.out(), 1 << 16)) {
         PngText.write(picture, text, os);
       }
       while (true) {
         Path target = dir.resolve(numberedName(stem, numbers.reserve(dir, stem)));
         try {
-          Files.createLink(target, tmp);
+          Files.createLink(target, tmp.path());
           return target;
         } catch (FileAlreadyExistsException e) {
           continue; // someone took this number meanwhile
@@ -104,12 +111,12 @@ public final class SaveImage implements NodeType {
           if (Files.exists(target)) {
             continue;
           }
-          Files.move(tmp, target); // file systems without hard links: no overwrite either way
+          Files.move(tmp.path(), target); // file systems without hard links: no overwrite either way
           return target;
         }
       }
     } finally {
-      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(tmp.path());
     }
   }
 
@@ -120,14 +127,30 @@ public final class SaveImage implements NodeType {
   }
 
   /**
-   * The temporary file a picture is written to before it gets its name. createTempFile alone makes it private
-   * (0600), and the hard link keeps that mode: a saved picture gets the usual rw-r--r-- (less the umask) instead.
+   * The hidden file a picture is written to before it gets its name, created and opened in one call. Its name
+   * is this process's id and a counter (createTempFile's secure random name took a third of a small picture's
+   * save); creating it exclusively (O_EXCL, which also refuses a link put in its place) makes a name still
+   * there from an earlier process merely a retry. Made rw-r--r-- (less the umask), as the hard link keeps the
+   * mode: createTempFile's default, 0600, would make every saved picture private.
    */
-  private static Path createTemp(Path dir, String stem) throws IOException {
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return Files.createTempFile(dir, "." + stem, ".png.tmp", java.nio.file.attribute.PosixFilePermissions
-          .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+  private record TempFile(Path path, OutputStream out) {
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final String PROCESS = Long.toString(ProcessHandle.current().pid());
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final FileAttribute<?>[] READABLE =
+        {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))};
+
+    static TempFile create(Path dir, String stem) throws IOException {
+      FileAttribute<?>[] mode = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+          ? READABLE : new FileAttribute<?>[0];
+      while (true) {
+        Path path = dir.resolve("." + stem + "." + PROCESS + "-" + COUNTER.incrementAndGet() + ".png.tmp");
+        try {
+          return new TempFile(path, Channels.newOutputStream(Files.newByteChannel(path, CREATE, mode)));
+        } catch (FileAlreadyExistsException e) {
+          // left by an earlier process that had this id: take the next number
+        }
+      }
     }
-    return Files.createTempFile(dir, "." + stem, ".png.tmp");
   }
 }

@@ -1,7 +1,6 @@
 package org.latentstudio.nodes.loaders;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -42,6 +41,9 @@ import org.latentstudio.text.TokenizerFormatException;
  * cross-attention width.
  */
 public final class CheckpointLoader implements NodeType {
+  /** Model folders' listings, shared by every loader: they describe the file system, not a graph. */
+  private static final FolderListings LISTINGS = new FolderListings();
+
   static final InPort<String> PATH = InPort.text("path", "shapes").file("checkpoint")
       .tooltip("a .safetensors or .ckpt checkpoint, a diffusers or ONNX folder, or the name of one in the models "
           + "directories");
@@ -184,8 +186,7 @@ public final class CheckpointLoader implements NodeType {
       stamp(sb, yaml);
       return;
     }
-    // one stat a file, as this runs for every run of the graph (a plain listing: FileTreeWalker's machinery took
-    // as long again); links followed, since a diffusers folder from the Hugging Face cache is links to its blobs
+    // runs for every run of the graph: the listings are kept (FolderListings), each file is looked at once
     Map<Path, BasicFileAttributes> files = new TreeMap<>();
     list(root, 2, files);
     files.forEach((f, attrs) -> stamp(sb, f, attrs));
@@ -193,19 +194,20 @@ public final class CheckpointLoader implements NodeType {
 
   /** The regular files in {@code dir} and, {@code depth} − 1 levels down, its folders. */
   private static void list(Path dir, int depth, Map<Path, BasicFileAttributes> files) throws IOException {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path p : entries) {
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (IOException e) {
-          continue; // a dangling link is no file of the model
-        }
+    FolderListings.Listing listing = LISTINGS.list(dir);
+    for (Path file : listing.files()) {
+      try {
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
         if (attrs.isRegularFile()) {
-          files.put(p, attrs);
-        } else if (attrs.isDirectory() && depth > 1) {
-          list(p, depth - 1, files);
+          files.put(file, attrs);
         }
+      } catch (IOException e) {
+        // gone since the listing, or a link left dangling: no file of the model
+      }
+    }
+    if (depth > 1) {
+      for (Path folder : listing.folders()) {
+        list(folder, depth - 1, files);
       }
     }
   }

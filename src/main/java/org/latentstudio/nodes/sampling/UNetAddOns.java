@@ -39,6 +39,7 @@ final class UNetAddOns implements AutoCloseable {
   private record Applied(Control control, ControlNetModel model, Tensor hint) {}
 
   private final SdModel model;
+  /** The windows' noise levels; null without add-ons, where working them out was a needless part of each run. */
   private final NoiseLevels levels;
   private final IpAdapterPatch ip;
   private final Map<Control, Applied> controls = new LinkedHashMap<>();
@@ -48,7 +49,7 @@ final class UNetAddOns implements AutoCloseable {
 
   private UNetAddOns(SdModel model, IpAdapterPatch ip, int[][] singleShapes, ModelSource unet) {
     this.model = model;
-    this.levels = NoiseLevels.of(model.scheduler());
+    this.levels = singleShapes == null ? null : NoiseLevels.of(model.scheduler());
     this.ip = ip;
     this.singleShapes = singleShapes;
     this.unet = unet;

@@ -46,4 +46,54 @@ class CheckpointFingerprintTest {
     Files.setLastModifiedTime(model.resolve("model_index.json"), FileTime.fromMillis(1_000_000));
     assertNotEquals(fingerprint(model), first);
   }
+
+  /** A folder's listing is kept between runs (FolderListings); files added to or removed from it still count. */
+  @Test
+  void aFileAddedToOrRemovedFromASettledFolderChangesTheKey() throws Exception {
+    Path model = Files.createDirectories(tmp.resolve("model"));
+    Path unet = Files.createDirectories(model.resolve("unet"));
+    Files.writeString(unet.resolve("model.onnx"), "graph");
+    settle(unet);
+    settle(model);
+    String first = fingerprint(model);
+
+    Files.writeString(unet.resolve("model.onnx_data"), "weights");
+    String added = fingerprint(model);
+    assertNotEquals(first, added, "a weight file appeared beside the graph");
+    settle(unet);
+    assertEquals(added, fingerprint(model));
+
+    Files.delete(unet.resolve("model.onnx_data"));
+    assertEquals(first, fingerprint(model), "the weight file is gone again");
+  }
+
+  /**
+   * Where dates are coarse, a file added in the same tick as the listing leaves the folder's date as it was; a
+   * folder changed within the last seconds is therefore read again each run, and only a settled one is kept.
+   */
+  @Test
+  void aRecentlyChangedFolderIsReadAgainEvenWhenItsDateStaysTheSame() throws Exception {
+    Path model = Files.createDirectories(tmp.resolve("model"));
+    Files.writeString(model.resolve("model_index.json"), "{}");
+    FileTime justNow = FileTime.fromMillis(System.currentTimeMillis() - 100);
+    Files.setLastModifiedTime(model, justNow);
+    String first = fingerprint(model);
+
+    Files.writeString(model.resolve("vae.safetensors"), "weights");
+    Files.setLastModifiedTime(model, justNow); // the same tick
+    assertNotEquals(first, fingerprint(model), "a folder changed just now is read again");
+
+    // the converse shows the listing is kept at all: a settled folder whose date is put back is not read again
+    FileTime settled = settle(model);
+    String kept = fingerprint(model);
+    Files.writeString(model.resolve("text_encoder.safetensors"), "weights");
+    Files.setLastModifiedTime(model, settled);
+    assertEquals(kept, fingerprint(model), "a settled folder's kept listing");
+  }
+
+  private static FileTime settle(Path dir) throws java.io.IOException {
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderListings.SETTLED);
+    Files.setLastModifiedTime(dir, old);
+    return old;
+  }
 }

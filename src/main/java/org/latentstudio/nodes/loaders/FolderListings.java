@@ -1,0 +1,68 @@
+package org.latentstudio.nodes.loaders;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a model folder holds, for the stamp every run takes of it ({@link CheckpointLoader#fingerprint}), without
+ * reading the folder each time: reading it took most of a small model's stamp. A listing is kept with the
+ * folder's own date, which adding, removing or renaming anything in it changes; the files' own sizes and dates
+ * are still read each run. As git does with its index, a listing is kept only once the folder's date is
+ * {@link #SETTLED} old: on a file system with coarse dates a change made in the same tick as the listing would
+ * leave the date as it was.
+ */
+final class FolderListings {
+  static final long SETTLED = TimeUnit.SECONDS.toMillis(3);
+  private static final int MAX_KEPT = 256;
+
+  /** A folder's regular files and sub-folders, links followed (a Hugging Face cache folder is links to blobs). */
+  record Listing(FileTime modified, List<Path> files, List<Path> folders) {}
+
+  private final Map<Path, Listing> kept = new ConcurrentHashMap<>();
+
+  Listing list(Path dir) throws IOException {
+    FileTime modified = Files.readAttributes(dir, BasicFileAttributes.class).lastModifiedTime();
+    Listing listing = kept.get(dir);
+    if (listing != null && listing.modified().equals(modified)) {
+      return listing;
+    }
+    listing = read(dir, modified);
+    if (System.currentTimeMillis() - modified.toMillis() >= SETTLED) {
+      if (kept.size() >= MAX_KEPT) {
+        kept.clear();
+      }
+      kept.put(dir, listing);
+    }
+    return listing;
+  }
+
+  private static Listing read(Path dir, FileTime modified) throws IOException {
+    List<Path> files = new ArrayList<>();
+    List<Path> folders = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException e) {
+          continue; // a dangling link is no file of the model
+        }
+        if (attrs.isRegularFile()) {
+          files.add(p);
+        } else if (attrs.isDirectory()) {
+          folders.add(p);
+        }
+      }
+    }
+    return new Listing(modified, List.copyOf(files), List.copyOf(folders));
+  }
+}
