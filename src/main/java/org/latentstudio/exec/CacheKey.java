@@ -63,7 +63,18 @@ public record CacheKey(String hex) {
     sb.append(v.getClass().getSimpleName().charAt(0)).append(text.length()).append(':').append(text);
   }
 
+  /** Copied for each plan: looking the algorithm up among the security providers cost more than the hashing. */
+  private static final MessageDigest SHA256 = newSha256();
+
   private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

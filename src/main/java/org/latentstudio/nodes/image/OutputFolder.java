@@ -23,7 +23,7 @@ record OutputFolder(Path dir, String stem) {
 
   static OutputFolder resolve(Path outputDir, String prefix) throws NodeException {
     Path root = outputDir.toAbsolutePath().normalize();
-    List<String> parts = new ArrayList<>(List.of(prefix.split("[/\\\\]", -1)));
+    List<String> parts = parts(prefix);
     String stem = parts.remove(parts.size() - 1);
     if (prefix.startsWith("/") || prefix.startsWith("\\")) {
       throw refused(prefix, root, "it is an absolute path, outside the output folder");
@@ -54,6 +54,21 @@ record OutputFolder(Path dir, String stem) {
       throw new NodeException("cannot make the folder for filename_prefix '" + prefix + "' in " + root + ": "
           + e.getMessage() + "; choose an output folder you can write to", e);
     }
+  }
+
+  /** The prefix split at each slash or backslash, by hand: a regular expression cost a tenth of these checks. */
+  private static List<String> parts(String prefix) {
+    List<String> parts = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < prefix.length(); i++) {
+      char ch = prefix.charAt(i);
+      if (ch == '/' || ch == '\\') {
+        parts.add(prefix.substring(from, i));
+        from = i + 1;
+      }
+    }
+    parts.add(prefix.substring(from));
+    return parts;
   }
 
   /** A real folder named {@code part} inside {@code dir}: made if missing, refused if it is a link or a file. */
