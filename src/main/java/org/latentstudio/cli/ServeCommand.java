@@ -26,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
   String listen;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Folder for saved pictures (default: ~/.latentstudio/output).")
+  @Option(names = "--output", paramLabel = "DIR",
+      description = "Folder for saved pictures (default: the settings' output folder, else ~/.latentstudio/output).")
   Path output;
 
   @Option(names = "--input", paramLabel = "DIR",
@@ -40,6 +41,14 @@ final class ServeCommand implements Callable<Integer> {
     this.app = app;
   }
 
+  /** --output, else the settings' output folder (as the studio's server uses), else ~/.latentstudio/output. */
+  ServerFolders folders() {
+    Path user = AppPaths.userDir();
+    return new ServerFolders(input != null ? input : user.resolve("input"),
+        output != null ? output : app.settings().runSettings(user.resolve("output")).outputDir(),
+        user.resolve("temp"));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     var err = spec.commandLine().getErr();
@@ -47,9 +56,7 @@ final class ServeCommand implements Callable<Integer> {
       err.println("error: --port must be between 0 and 65535, not " + port);
       return LatentStudioCommand.BAD_INPUT;
     }
-    Path user = AppPaths.userDir();
-    ServerFolders folders = new ServerFolders(input != null ? input : user.resolve("input"),
-        output != null ? output : user.resolve("output"), user.resolve("temp"));
+    ServerFolders folders = folders();
     try {
       folders.create();
     } catch (IOException e) {
