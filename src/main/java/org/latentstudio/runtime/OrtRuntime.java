@@ -115,7 +115,7 @@ public final class OrtRuntime implements AutoCloseable {
    * Intra-op threads for a session of {@code source}: the user's number if set; otherwise ONNX Runtime's own
    * choice for a small model, whose operators take microseconds, so that waking a pool for each costs more than
    * splitting it saves (tiny models: 29–31 ms an image against 51–68 ms with two threads), and one thread per
-   * core for a model of at least {@link #THREADED_MIN_BYTES}, whose convolutions split well: on the 2-core
+   * core for a model of at least {@link #LARGE_MODEL_BYTES}, whose convolutions split well: on the 2-core
    * development machine ONNX Runtime's choice made no pool, and an SD1.5 image at 256² took 10.0–10.9 s with it
    * against 5.4–5.6 s with two threads (README, Performance).
    */
@@ -123,12 +123,25 @@ public final class OrtRuntime implements AutoCloseable {
     if (settings.intraOpThreads() != 0) {
       return settings.intraOpThreads();
     }
-    long bytes = footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed()));
-    return bytes >= THREADED_MIN_BYTES ? Cores.physical() : 0;
+    return isLarge(source) ? Cores.physical() : 0;
+  }
+
+  /**
+   * Whether ONNX Runtime re-packs {@code source}'s weights for its matrix kernels as the session is made. Not for
+   * a large model: on SD1.5's UNet that took 1–4 s of a 13–18 s session build and 0.2–0.3 GB more at the peak,
+   * while steps ran as fast without it, at 256² and 512² (README, Performance). Small models keep the default.
+   */
+  boolean prepacksWeights(ModelSource source) {
+    return !isLarge(source);
+  }
+
+  /** A model of at least {@link #LARGE_MODEL_BYTES}: a part of a full-size checkpoint. */
+  private boolean isLarge(ModelSource source) {
+    return footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed())) >= LARGE_MODEL_BYTES;
   }
 
   /** See {@link #threadsFor}: the shapes pack's largest model holds 4.3 MB, SD1.5's smallest (VAE encoder) 68 MB. */
-  static final long THREADED_MIN_BYTES = 32L << 20;
+  static final long LARGE_MODEL_BYTES = 32L << 20;
 
   /** The ONNX model in {@code file}; see {@link #open(ModelSource)}. */
   public ModelLease open(Path file) throws ModelException {
@@ -385,6 +398,9 @@ public final class OrtRuntime implements AutoCloseable {
 
   private OrtSession.SessionOptions sessionOptions(ModelSource source, Map<String, Long> dims) throws OrtException {
     OrtSession.SessionOptions o = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA, threadsFor(source));
+    if (!prepacksWeights(source)) {
+      o.addConfigEntry("session.disable_prepacking", "1");
+    }
     for (var d : dims.entrySet()) {
       o.setSymbolicDimensionValue(d.getKey(), d.getValue());
     }

@@ -1,6 +1,8 @@
 package org.latentstudio.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -13,7 +15,7 @@ import org.latentstudio.testing.TestModels;
 /**
  * The thread count a session gets when the user leaves it to us: ONNX Runtime's own choice for small models, one
  * per physical core for full-size ones (README, Performance: SD1.5 ran 1.9× faster with two threads here), and
- * the user's number whenever one is set.
+ * the user's number whenever one is set; and which models' weights are re-packed as their session is made.
  */
 class ThreadChoiceTest {
   @TempDir
@@ -34,6 +36,15 @@ class ThreadChoiceTest {
     try (OrtRuntime r = new OrtRuntime(RuntimeSettings.defaults().withCuda(false))) {
       assertEquals(0, r.threadsFor(ModelSource.of(TestModels.tinySd().resolve("unet/model.onnx"))));
       assertEquals(Cores.physical(), r.threadsFor(ModelSource.of(largeModel())));
+    }
+  }
+
+  /** Re-packing a full-size model's weights at session build cost seconds and memory and no step time. */
+  @Test
+  void onlySmallModelsHaveTheirWeightsRepackedAtSessionBuild() throws Exception {
+    try (OrtRuntime r = new OrtRuntime(RuntimeSettings.defaults().withCuda(false).withThreads(3))) {
+      assertTrue(r.prepacksWeights(ModelSource.of(TestModels.tinySd().resolve("unet/model.onnx"))));
+      assertFalse(r.prepacksWeights(ModelSource.of(largeModel())));
     }
   }
 
