@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param logSigmas      their logarithms, for mapping sigmas back to timesteps
  */
 record TrainingNoise(float[] alphasCumprod, float[] trainingSigmas, float[] logSigmas) {
-  private record Key(SchedulerConfig cfg, double defaultBetaStart, double defaultBetaEnd, BetaSchedules.ZeroSnr zeroSnr) {}
+  private record Key(SchedulerConfig cfg, double defaultBetaStart, double defaultBetaEnd,
+      BetaSchedules.ZeroSnr zeroSnr) {}
 
   private static final int MAX_KEPT = 64;
   private static final Map<Key, TrainingNoise> KEPT = new ConcurrentHashMap<>();

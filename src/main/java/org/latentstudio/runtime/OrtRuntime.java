@@ -236,11 +236,11 @@ public final class OrtRuntime implements AutoCloseable {
     }
   }
 
-  /** Makes a session for the cache: checked here rather than on each lease, as a stat per model and image showed. */
+  /** Makes a session for the cache; the file is checked here, not at every lease (a stat per model and image). */
   private OnnxModel load(ModelSource source) throws ModelException {
     ModelSource file = source.unfixed() instanceof ModelSource.Patched p ? p.base() : source.unfixed();
-    if (file instanceof ModelSource.OnnxFile f && !Files.isRegularFile(f.path())) {
-      throw new ModelException("model file " + f.path() + " does not exist");
+    if (file instanceof ModelSource.OnnxFile onnx && !Files.isRegularFile(onnx.path())) {
+      throw new ModelException("model file " + onnx.path() + " does not exist");
     }
     return source instanceof ModelSource.FixedDims f ? load(f.base(), f.dims()) : load(source, Map.of());
   }

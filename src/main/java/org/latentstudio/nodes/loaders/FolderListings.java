@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -24,18 +25,23 @@ final class FolderListings {
   static final long SETTLED = TimeUnit.SECONDS.toMillis(3);
   private static final int MAX_KEPT = 256;
 
-  /** A folder's regular files and sub-folders, links followed (a Hugging Face cache folder is links to blobs). */
-  record Listing(FileTime modified, List<Path> files, List<Path> folders) {}
+  /**
+   * A folder's regular files and sub-folders, links followed (a Hugging Face cache folder is links to blobs).
+   * {@code identity} is the folder's file key (device and inode), so a link retargeted to another folder of the
+   * same date is read again.
+   */
+  record Listing(Object identity, FileTime modified, List<Path> files, List<Path> folders) {}
 
   private final Map<Path, Listing> kept = new ConcurrentHashMap<>();
 
   Listing list(Path dir) throws IOException {
-    FileTime modified = Files.readAttributes(dir, BasicFileAttributes.class).lastModifiedTime();
+    BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class);
+    FileTime modified = attrs.lastModifiedTime();
     Listing listing = kept.get(dir);
-    if (listing != null && listing.modified().equals(modified)) {
+    if (listing != null && listing.modified().equals(modified) && Objects.equals(listing.identity(), attrs.fileKey())) {
       return listing;
     }
-    listing = read(dir, modified);
+    listing = read(dir, attrs.fileKey(), modified);
     if (System.currentTimeMillis() - modified.toMillis() >= SETTLED) {
       if (kept.size() >= MAX_KEPT) {
         kept.clear();
@@ -45,7 +51,7 @@ final class FolderListings {
     return listing;
   }
 
-  private static Listing read(Path dir, FileTime modified) throws IOException {
+  private static Listing read(Path dir, Object identity, FileTime modified) throws IOException {
     List<Path> files = new ArrayList<>();
     List<Path> folders = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -63,6 +69,6 @@ final class FolderListings {
         }
       }
     }
-    return new Listing(modified, List.copyOf(files), List.copyOf(folders));
+    return new Listing(identity, modified, List.copyOf(files), List.copyOf(folders));
   }
 }

@@ -91,6 +91,30 @@ class CheckpointFingerprintTest {
     assertEquals(kept, fingerprint(model), "a settled folder's kept listing");
   }
 
+  /** A component folder reached through a link that now points at another folder of the same date. */
+  @Test
+  void aFolderLinkRetargetedToAnotherFolderOfTheSameDateIsReadAgain() throws Exception {
+    FileTime date = FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderListings.SETTLED);
+    FileTime fileDate = FileTime.fromMillis(1_000_000);
+    Path a = Files.createDirectories(tmp.resolve("a"));
+    Path b = Files.createDirectories(tmp.resolve("b"));
+    for (Path dir : new Path[] {a, b}) {
+      Files.setLastModifiedTime(Files.writeString(dir.resolve("model.onnx"), "graph"), fileDate);
+    }
+    Files.writeString(b.resolve("model.onnx_data"), "weights");
+    Files.setLastModifiedTime(a, date);
+    Files.setLastModifiedTime(b, date);
+    Path model = Files.createDirectories(tmp.resolve("model"));
+    Path unet = Files.createSymbolicLink(model.resolve("unet"), a);
+    FileTime modelDate = settle(model);
+    String first = fingerprint(model);
+
+    Files.delete(unet);
+    Files.createSymbolicLink(unet, b);
+    Files.setLastModifiedTime(model, modelDate);
+    assertNotEquals(first, fingerprint(model), "b's weight file counts");
+  }
+
   private static FileTime settle(Path dir) throws java.io.IOException {
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderListings.SETTLED);
     Files.setLastModifiedTime(dir, old);
