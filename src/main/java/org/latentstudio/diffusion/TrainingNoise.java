@@ -16,14 +16,24 @@ record TrainingNoise(float[] alphasCumprod, float[] trainingSigmas, float[] logS
   private record Key(SchedulerConfig cfg, double defaultBetaStart, double defaultBetaEnd,
       BetaSchedules.ZeroSnr zeroSnr) {}
 
+  private record Kept(Key key, TrainingNoise noise) {}
+
   private static final int MAX_KEPT = 64;
   private static final Map<Key, TrainingNoise> KEPT = new ConcurrentHashMap<>();
+  /** The last one asked for, found by the config's identity: hashing a config's map each run cost as much again. */
+  private static volatile Kept last;
 
   static TrainingNoise of(SchedulerConfig cfg, double defaultBetaStart, double defaultBetaEnd,
       BetaSchedules.ZeroSnr zeroSnr) {
+    Kept recent = last;
+    if (recent != null && recent.key().cfg() == cfg && recent.key().defaultBetaStart() == defaultBetaStart
+        && recent.key().defaultBetaEnd() == defaultBetaEnd && recent.key().zeroSnr() == zeroSnr) {
+      return recent.noise();
+    }
     Key key = new Key(cfg, defaultBetaStart, defaultBetaEnd, zeroSnr);
     TrainingNoise kept = KEPT.get(key);
     if (kept != null) {
+      last = new Kept(key, kept);
       return kept;
     }
     float[] alphasCumprod = BetaSchedules.alphasCumprod(cfg, defaultBetaStart, defaultBetaEnd, zeroSnr);
@@ -33,6 +43,7 @@ record TrainingNoise(float[] alphasCumprod, float[] trainingSigmas, float[] logS
       KEPT.clear(); // configs come from the models in use: a handful
     }
     KEPT.put(key, made);
+    last = new Kept(key, made);
     return made;
   }
 }
