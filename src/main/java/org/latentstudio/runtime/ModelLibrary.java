@@ -101,9 +101,9 @@ public final class ModelLibrary {
   }
 
   /**
-   * A checkpoint by path (absolute, or relative to the working directory) or by name in the models
-   * directories (or their {@code checkpoints} folders). A folder's {@code model_index.json} stands for the
-   * folder, so a file chooser can pick a model folder.
+   * A checkpoint by name in the models directories (or their {@code checkpoints} folders) or by path (absolute,
+   * or relative to the working directory); a bare name is a name first and a path only if no models directory
+   * has it. A folder's {@code model_index.json} stands for the folder, so a file chooser can pick a model folder.
    */
   public Path resolveCheckpoint(String nameOrPath) throws ModelException {
     if (nameOrPath == null || nameOrPath.isBlank()) {
@@ -111,9 +111,11 @@ public final class ModelLibrary {
           + "one in " + dirs);
     }
     Path direct = Path.of(nameOrPath);
-    if (direct.isAbsolute() || Files.exists(direct)) {
-      Path p = direct.toAbsolutePath().normalize();
-      return p.getFileName() != null && p.getFileName().toString().equals("model_index.json") ? p.getParent() : p;
+    // a bare name is a model's name first, as in ComfyUI: a folder of that name where the command runs (an output
+    // folder called "shapes") must not hide the bundled model; ./name or a longer path means the path
+    boolean bareName = !direct.isAbsolute() && direct.getNameCount() == 1;
+    if (!bareName && (direct.isAbsolute() || Files.exists(direct))) {
+      return pathGiven(direct);
     }
     for (Path dir : dirs) {
       for (Path p : List.of(dir.resolve(nameOrPath), dir.resolve("checkpoints").resolve(nameOrPath))) {
@@ -122,18 +124,26 @@ public final class ModelLibrary {
         }
       }
     }
+    if (bareName && Files.exists(direct)) {
+      return pathGiven(direct);
+    }
     List<String> names = scan(Kind.CHECKPOINT).stream().map(Entry::name).toList();
     throw new ModelException("no checkpoint '" + nameOrPath + "' in the models directories " + dirs
         + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
         + ". Give a file or folder path, or one of those names");
   }
 
+  /** A path the user gave, absolute and normalised; a diffusers folder's model_index.json stands for the folder. */
+  private static Path pathGiven(Path direct) {
+    Path p = direct.toAbsolutePath().normalize();
+    return p.getFileName() != null && p.getFileName().toString().equals("model_index.json") ? p.getParent() : p;
+  }
+
   /** A checkpoint's config: a diffusers folder or an LDM .yaml, by path or by name in a {@code configs} folder. */
   public Path resolveConfig(String nameOrPath) throws ModelException {
     Path direct = Path.of(nameOrPath);
     if (direct.isAbsolute() || Files.exists(direct)) {
-      Path p = direct.toAbsolutePath().normalize();
-      return p.getFileName() != null && p.getFileName().toString().equals("model_index.json") ? p.getParent() : p;
+      return pathGiven(direct);
     }
     for (Path dir : dirs) {
       Path p = dir.resolve("configs").resolve(nameOrPath);
