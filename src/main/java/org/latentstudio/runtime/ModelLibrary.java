@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -110,27 +111,38 @@ public final class ModelLibrary {
       throw new ModelException("no checkpoint given; set the path to a checkpoint file or folder, or the name of "
           + "one in " + dirs);
     }
-    Path direct = Path.of(nameOrPath);
-    // a bare name is a model's name first, as in ComfyUI: a folder of that name where the command runs (an output
-    // folder called "shapes") must not hide the bundled model; ./name or a longer path means the path
-    boolean bareName = !direct.isAbsolute() && direct.getNameCount() == 1;
-    if (!bareName && (direct.isAbsolute() || Files.exists(direct))) {
-      return pathGiven(direct);
-    }
+    List<Path> asName = new ArrayList<>();
     for (Path dir : dirs) {
-      for (Path p : List.of(dir.resolve(nameOrPath), dir.resolve("checkpoints").resolve(nameOrPath))) {
-        if (Files.exists(p)) {
-          return p;
-        }
-      }
+      asName.add(dir.resolve(nameOrPath));
+      asName.add(dir.resolve("checkpoints").resolve(nameOrPath));
     }
-    if (bareName && Files.exists(direct)) {
-      return pathGiven(direct);
+    Optional<Path> found = find(nameOrPath, asName, Files::exists);
+    if (found.isPresent()) {
+      return found.get();
     }
     List<String> names = scan(Kind.CHECKPOINT).stream().map(Entry::name).toList();
     throw new ModelException("no checkpoint '" + nameOrPath + "' in the models directories " + dirs
         + (names.isEmpty() ? " (they hold none)" : " (found: " + String.join(", ", names) + ")")
         + ". Give a file or folder path, or one of those names");
+  }
+
+  /**
+   * What a name or path given for a model means. A bare name is a model's name first, as in ComfyUI, and a path
+   * where the command runs only if none of {@code asName} fits: a folder there called "shapes" (an output folder)
+   * must not hide the bundled model. {@code ./name} or a longer relative path means the path.
+   */
+  private static Optional<Path> find(String nameOrPath, List<Path> asName, Predicate<Path> fits) {
+    Path direct = Path.of(nameOrPath);
+    boolean bareName = !direct.isAbsolute() && direct.getNameCount() == 1;
+    if (direct.isAbsolute() || !bareName && fits.test(direct)) {
+      return Optional.of(pathGiven(direct));
+    }
+    for (Path p : asName) {
+      if (fits.test(p)) {
+        return Optional.of(p);
+      }
+    }
+    return bareName && fits.test(direct) ? Optional.of(pathGiven(direct)) : Optional.empty();
   }
 
   /** A path the user gave, absolute and normalised; a diffusers folder's model_index.json stands for the folder. */
@@ -141,15 +153,10 @@ public final class ModelLibrary {
 
   /** A checkpoint's config: a diffusers folder or an LDM .yaml, by path or by name in a {@code configs} folder. */
   public Path resolveConfig(String nameOrPath) throws ModelException {
-    Path direct = Path.of(nameOrPath);
-    if (direct.isAbsolute() || Files.exists(direct)) {
-      return pathGiven(direct);
-    }
-    for (Path dir : dirs) {
-      Path p = dir.resolve("configs").resolve(nameOrPath);
-      if (Files.exists(p)) {
-        return p;
-      }
+    Optional<Path> found = find(nameOrPath, dirs.stream().map(d -> d.resolve("configs").resolve(nameOrPath)).toList(),
+        Files::exists);
+    if (found.isPresent()) {
+      return found.get();
     }
     throw new ModelException("no checkpoint config '" + nameOrPath + "': give a diffusers folder or an LDM .yaml "
         + "by path, or the name of one in a configs/ folder of " + dirs);
@@ -164,15 +171,10 @@ public final class ModelLibrary {
       throw new ModelException("no " + kind.folder() + " model given; set a file or folder path, or the name of one "
           + "in the " + kind.folder() + "/ folders of " + dirs);
     }
-    Path direct = Path.of(nameOrPath);
-    if (direct.isAbsolute() || Files.exists(direct)) {
-      return direct.toAbsolutePath().normalize();
-    }
-    for (Path dir : dirs) {
-      Path p = dir.resolve(kind.folder()).resolve(nameOrPath);
-      if (Files.exists(p)) {
-        return p;
-      }
+    Optional<Path> found = find(nameOrPath,
+        dirs.stream().map(d -> d.resolve(kind.folder()).resolve(nameOrPath)).toList(), Files::exists);
+    if (found.isPresent()) {
+      return found.get();
     }
     List<String> names = scan(kind).stream().map(Entry::name).toList();
     throw new ModelException("no " + kind.folder() + " model '" + nameOrPath + "' in the " + kind.folder()
@@ -199,17 +201,8 @@ public final class ModelLibrary {
   }
 
   public Optional<Path> resolveFile(String nameOrPath, String subdir) {
-    Path direct = Path.of(nameOrPath);
-    if (direct.isAbsolute() || Files.isRegularFile(direct)) {
-      return Optional.of(direct.toAbsolutePath().normalize());
-    }
-    for (Path dir : dirs) {
-      Path p = dir.resolve(subdir).resolve(nameOrPath);
-      if (Files.isRegularFile(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return find(nameOrPath, dirs.stream().map(d -> d.resolve(subdir).resolve(nameOrPath)).toList(),
+        Files::isRegularFile);
   }
 
   /** Files under {@code dir} and its sub-folders, named by their path relative to it. */

@@ -26,6 +26,16 @@ class ModelLibraryTest {
   }
 
   @Test
+  void addOnsAndLorasFollowTheSameRule() throws Exception {
+    Path controlnet = Files.writeString(Files.createDirectories(models.resolve("controlnet")).resolve("README.md"), "");
+    Path lora = Files.writeString(Files.createDirectories(models.resolve("loras")).resolve("README.md"), "");
+    ModelLibrary library = new ModelLibrary(List.of(models));
+    assertEquals(controlnet, library.resolve(ModelLibrary.Kind.CONTROLNET, "README.md"));
+    assertEquals(lora, library.resolveLora("README.md"));
+    assertEquals(Path.of("README.md").toAbsolutePath(), library.resolveLora("./README.md"));
+  }
+
+  @Test
   void aBareNameNoModelsFolderHasIsAPathWhereTheCommandRuns() throws Exception {
     ModelLibrary library = new ModelLibrary(List.of(models));
     assertEquals(Path.of("README.md").toAbsolutePath(), library.resolveCheckpoint("README.md"));
