@@ -16,6 +16,7 @@ import org.latentstudio.nodes.loaders.CheckpointCache;
 import org.latentstudio.nodes.loaders.SessionPrefetch;
 import org.latentstudio.runtime.GraphCache;
 import org.latentstudio.runtime.ModelLibrary;
+import org.latentstudio.runtime.OptimizedModels;
 import org.latentstudio.runtime.OrtRuntime;
 
 /**
@@ -54,6 +55,8 @@ public final class AppContext implements AutoCloseable {
           if (loraCache != null) {
             runtime.setLoraCacheBudget(Sizes.parse("latentstudio.lora.cache", loraCache));
           }
+          runtime.keepOptimized(OptimizedModels.ofLargeModels(AppPaths.cacheDir().resolve("sessions"),
+              Sizes.parse("latentstudio.session.files", System.getProperty("latentstudio.session.files", "10g"))));
           StartupClock.mark("ONNX Runtime ready");
           notices.accept(runtime.provider().describe());
           return runtime;

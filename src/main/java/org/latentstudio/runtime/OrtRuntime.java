@@ -35,6 +35,7 @@ public final class OrtRuntime implements AutoCloseable {
   private final SessionCache sessions;
   private final RuntimeStats stats = new RuntimeStats();
   private final WeightOverrides overrides;
+  private volatile OptimizedModels optimized;
   private final Map<String, GraphWeights> graphWeights = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, GraphWeights> eldest) {
@@ -98,8 +99,7 @@ public final class OrtRuntime implements AutoCloseable {
    */
   public ModelSource fixingDims(ModelSource source, Map<String, Long> dims) {
     if (dims.isEmpty() || "false".equals(System.getProperty("latentstudio.fixed.dims"))
-        || footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed()))
-        > FIXED_DIMS_MAX_BYTES) {
+        || footprintOf(source) > FIXED_DIMS_MAX_BYTES) {
       return source.unfixed();
     }
     return new ModelSource.FixedDims(source, dims);
@@ -137,7 +137,11 @@ public final class OrtRuntime implements AutoCloseable {
 
   /** A model of at least {@link #LARGE_MODEL_BYTES}: a part of a full-size checkpoint. */
   private boolean isLarge(ModelSource source) {
-    return footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed())) >= LARGE_MODEL_BYTES;
+    return footprintOf(source) >= LARGE_MODEL_BYTES;
+  }
+
+  private long footprintOf(ModelSource source) {
+    return footprints.computeIfAbsent(source.unfixed().key(), k -> footprint(source.unfixed()));
   }
 
   /** See {@link #threadsFor}: the shapes pack's largest model holds 4.3 MB, SD1.5's smallest (VAE encoder) 68 MB. */
@@ -276,8 +280,39 @@ public final class OrtRuntime implements AutoCloseable {
   private OnnxModel loadCompiled(ModelSource.Compiled source, List<LoraPatch> loras, Map<String, Long> dims)
       throws ModelException {
     CompiledGraph graph = source.graph().get();
+    String name = graph.role() + " " + java.nio.file.Path.of(source.label()).getFileName();
+    OptimizedModels keep = optimized;
+    String savedKey = keep != null && loras.isEmpty() && dims.isEmpty()
+        && provider.kind() == ExecutionProvider.Kind.CPU && keep.keeps(footprintOf(source)) ? savedKey(source) : null;
+    if (savedKey != null) {
+      OnnxModel saved = openSaved(keep, savedKey, source, name);
+      if (saved != null) {
+        return saved;
+      }
+    }
     List<WeightOverrides.Merged> merged = loras.isEmpty() ? List.of()
         : overrides.merge(source.key(), weights(source), loras, null);
+    OptimizedModels.Staged staged = savedKey == null ? null : stage(keep, savedKey);
+    if (staged == null) {
+      return buildCompiled(source, graph, merged, dims, null, name);
+    }
+    OnnxModel model;
+    try {
+      model = buildCompiled(source, graph, merged, dims, staged, name);
+    } catch (ModelException e) {
+      keep.discard(staged);
+      return buildCompiled(source, graph, merged, dims, null, name); // saving may be what failed (a full disk)
+    }
+    try {
+      keep.commit(staged);
+    } catch (java.io.IOException e) {
+      // the session stands; the next one builds again
+    }
+    return model;
+  }
+
+  private OnnxModel buildCompiled(ModelSource.Compiled source, CompiledGraph graph, List<WeightOverrides.Merged> merged,
+      Map<String, Long> dims, OptimizedModels.Staged staged, String name) throws ModelException {
     try (OrtSession.SessionOptions options = sessionOptions(source, dims);
         Overridden o = override(options, merged)) {
       options.addConfigEntry("session.model_external_initializers_file_folder_path",
@@ -288,13 +323,56 @@ public final class OrtRuntime implements AutoCloseable {
       if (!"all".equals(System.getProperty("latentstudio.compiled.opt"))) {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
       }
+      if (staged != null) {
+        options.setOptimizedModelFilePath(staged.model().toString());
+        options.addConfigEntry("session.optimized_model_external_initializers_file_name", OptimizedModels.WEIGHTS);
+        options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+      }
       OrtSession session = env.createSession(o.inline(graph.onnx()), options);
-      return new OnnxModel(env, session, source.label(), stats, graph.role() + " "
-          + java.nio.file.Path.of(source.label()).getFileName());
+      return new OnnxModel(env, session, source.label(), stats, name);
     } catch (OrtException e) {
       throw new ModelException("cannot load the " + graph.role() + " compiled from " + source.label() + ": "
           + firstLine(e.getMessage()) + ". The weights file may have changed or be damaged; get it again.", e);
     }
+  }
+
+  /**
+   * A session of the model ONNX Runtime optimised and saved before ({@link OptimizedModels}): nothing left to
+   * optimise. An entry it cannot open (damaged) is dropped and the model built again.
+   */
+  private OnnxModel openSaved(OptimizedModels keep, String key, ModelSource.Compiled source, String name) {
+    java.nio.file.Path saved = keep.find(key);
+    if (saved == null) {
+      return null;
+    }
+    try (OrtSession.SessionOptions options = sessionOptions(source, Map.of())) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      OnnxModel model = new OnnxModel(env, env.createSession(saved.toString(), options), source.label(), stats, name);
+      keep.countOpened();
+      return model;
+    } catch (OrtException e) {
+      keep.forget(key);
+      return null;
+    }
+  }
+
+  private static OptimizedModels.Staged stage(OptimizedModels keep, String key) {
+    try {
+      return keep.stage(key);
+    } catch (java.io.IOException e) {
+      return null; // a cache folder that cannot be written: build without saving
+    }
+  }
+
+  /** What a saved optimised model depends on: the compiled model (graph, weights) and this ONNX Runtime. */
+  private String savedKey(ModelSource.Compiled source) {
+    return source.key() + "|onnxruntime " + env.getVersion() + "|"
+        + ("all".equals(System.getProperty("latentstudio.compiled.opt")) ? "all" : "extended");
+  }
+
+  /** Saves large compiled models as ONNX Runtime optimised them, for quicker sessions later; null saves none. */
+  public void keepOptimized(OptimizedModels models) {
+    this.optimized = models;
   }
 
   /**

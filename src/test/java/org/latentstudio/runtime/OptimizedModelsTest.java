@@ -1,0 +1,105 @@
+package org.latentstudio.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentstudio.tensor.Tensor;
+import org.latentstudio.testing.TestModels;
+
+/**
+ * Compiled models as ONNX Runtime optimised them, saved and opened again by a later runtime (a later start): the
+ * same outputs, a damaged entry rebuilt, and the budget kept by dropping the least recently used. Run on the
+ * shapes pack's compiled VAE decoder, with the size floor lowered so that a small model counts.
+ */
+class OptimizedModelsTest {
+  @TempDir
+  Path tmp;
+
+  private float[] decode(OptimizedModels saved) throws Exception {
+    try (OrtRuntime runtime = new OrtRuntime(RuntimeSettings.defaults().withCuda(false))) {
+      runtime.keepOptimized(saved);
+      SdModel model = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp.resolve("graphs")),
+          OrtRuntime.compileOptions(() -> runtime));
+      try (ModelLease lease = runtime.open(model.vaeDecoder())) {
+        OnnxModel decoder = lease.model();
+        String input = decoder.inputNames().iterator().next();
+        String output = decoder.outputNames().iterator().next();
+        float[] latents = new float[4 * 8 * 8];
+        Random r = new Random(7);
+        for (int i = 0; i < latents.length; i++) {
+          latents[i] = (float) r.nextGaussian();
+        }
+        return decoder.run(new ModelInputs().floats(input, Tensor.of(latents, 1, 4, 8, 8)), output).get(output).data();
+      }
+    }
+  }
+
+  private List<Path> entries(Path dir) throws Exception {
+    try (Stream<Path> all = Files.list(dir)) {
+      return all.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+    }
+  }
+
+  @Test
+  void aLaterRuntimeOpensTheSavedModelWithTheSameOutputs() throws Exception {
+    Path dir = tmp.resolve("sessions");
+    OptimizedModels first = new OptimizedModels(dir, 1L << 30, 0);
+    float[] built = decode(first);
+    assertEquals(0, first.opened());
+    assertEquals(1, entries(dir).size(), "the decoder was saved");
+    try (Stream<Path> all = Files.list(dir)) {
+      assertTrue(all.allMatch(p -> !p.getFileName().toString().startsWith(".")), "no staging folder left");
+    }
+
+    OptimizedModels later = new OptimizedModels(dir, 1L << 30, 0);
+    assertArrayEquals(built, decode(later));
+    assertEquals(1, later.opened(), "opened from the saved model");
+
+    // a damaged entry (its weights cut short) is dropped and saved again
+    Path weights = entries(dir).get(0).resolve(OptimizedModels.WEIGHTS);
+    Files.write(weights, new byte[16]);
+    OptimizedModels afterDamage = new OptimizedModels(dir, 1L << 30, 0);
+    assertArrayEquals(built, decode(afterDamage));
+    assertTrue(Files.size(entries(dir).get(0).resolve(OptimizedModels.WEIGHTS)) > 16, "saved again whole");
+  }
+
+  @Test
+  void smallModelsAndAZeroBudgetSaveNothing() throws Exception {
+    Path dir = tmp.resolve("sessions");
+    float[] plain = decode(new OptimizedModels(dir, 0, 0));
+    assertArrayEquals(plain, decode(OptimizedModels.ofLargeModels(dir, 1L << 30)));
+    assertFalse(Files.exists(dir) && !entries(dir).isEmpty(), "nothing saved");
+  }
+
+  @Test
+  void theLeastRecentlyUsedEntriesGoBeyondTheBudget() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("sessions"));
+    OptimizedModels models = new OptimizedModels(dir, 250, 0);
+    for (String key : new String[] {"old", "recent"}) {
+      OptimizedModels.Staged s = models.stage(key);
+      Files.write(s.model(), new byte[20]);
+      Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
+      models.commit(s);
+    }
+    assertEquals(2, entries(dir).size(), "200 bytes fit 250");
+    Path old = models.find("old").getParent();
+    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    OptimizedModels.Staged s = models.stage("new");
+    Files.write(s.model(), new byte[20]);
+    Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
+    models.commit(s);
+    assertEquals(2, entries(dir).size());
+    assertEquals(null, models.find("old"), "the least recently used went");
+    assertTrue(models.find("recent") != null && models.find("new") != null);
+  }
+}
