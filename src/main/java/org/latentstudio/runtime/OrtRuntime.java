@@ -275,12 +275,13 @@ public final class OrtRuntime implements AutoCloseable {
 
   /**
    * A compiled graph's session: ONNX Runtime reads each weight from the user's file at the offset the graph
-   * names (external data relative to the weights folder), so no weight file is ever copied.
+   * names (external data relative to the weights folder), so no weight file is ever copied. A large model without
+   * LoRAs is saved as ONNX Runtime optimised it and opened from there the next time ({@link OptimizedModels}).
    */
   private OnnxModel loadCompiled(ModelSource.Compiled source, List<LoraPatch> loras, Map<String, Long> dims)
       throws ModelException {
     CompiledGraph graph = source.graph().get();
-    String name = graph.role() + " " + java.nio.file.Path.of(source.label()).getFileName();
+    String name = graph.role() + " " + Path.of(source.label()).getFileName();
     OptimizedModels keep = optimized;
     String savedKey = keep != null && loras.isEmpty() && dims.isEmpty()
         && provider.kind() == ExecutionProvider.Kind.CPU && keep.keeps(footprintOf(source)) ? savedKey(source) : null;
@@ -305,7 +306,7 @@ public final class OrtRuntime implements AutoCloseable {
     }
     try {
       keep.commit(staged);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // the session stands; the next one builds again
     }
     return model;
@@ -341,7 +342,7 @@ public final class OrtRuntime implements AutoCloseable {
    * optimise. An entry it cannot open (damaged) is dropped and the model built again.
    */
   private OnnxModel openSaved(OptimizedModels keep, String key, ModelSource.Compiled source, String name) {
-    java.nio.file.Path saved = keep.find(key);
+    Path saved = keep.find(key);
     if (saved == null) {
       return null;
     }
@@ -359,7 +360,7 @@ public final class OrtRuntime implements AutoCloseable {
   private static OptimizedModels.Staged stage(OptimizedModels keep, String key) {
     try {
       return keep.stage(key);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null; // a cache folder that cannot be written: build without saving
     }
   }
