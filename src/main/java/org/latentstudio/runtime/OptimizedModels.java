@@ -1,17 +1,13 @@
 package org.latentstudio.runtime;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +59,7 @@ public final class OptimizedModels {
 
   /** The saved model for {@code key}, marked as used now; null if there is none. */
   Path find(String key) {
-    Path entry = dir.resolve(digest(key));
+    Path entry = entry(key);
     Path model = entry.resolve(MODEL);
     if (!Files.isRegularFile(model) || !Files.isRegularFile(entry.resolve(WEIGHTS))) {
       return null;
@@ -89,14 +85,15 @@ public final class OptimizedModels {
   /** A hidden folder to save {@code key}'s model into, then {@link #commit} or {@link #discard}. */
   Staged stage(String key) throws IOException {
     Files.createDirectories(dir);
-    Path staging = dir.resolve("." + digest(key) + "." + ProcessHandle.current().pid() + "-"
+    Path entry = entry(key);
+    Path staging = dir.resolve("." + entry.getFileName() + "." + ProcessHandle.current().pid() + "-"
         + STAGING.incrementAndGet());
     Files.createDirectory(staging);
-    return new Staged(key, staging);
+    return new Staged(entry, staging);
   }
 
   /** A model being saved: ONNX Runtime writes {@link #model()} and the weights beside it. */
-  record Staged(String key, Path folder) {
+  record Staged(Path entry, Path folder) {
     Path model() {
       return folder.resolve(MODEL);
     }
@@ -104,7 +101,7 @@ public final class OptimizedModels {
 
   /** Moves a saved model into place (another process's entry of the same key wins), then keeps to the budget. */
   void commit(Staged staged) throws IOException {
-    Path entry = dir.resolve(digest(staged.key()));
+    Path entry = staged.entry();
     if (!Files.isRegularFile(staged.model()) || !Files.isRegularFile(staged.folder().resolve(WEIGHTS))) {
       discard(staged); // ONNX Runtime wrote no weights file: nothing worth keeping
       return;
@@ -128,7 +125,7 @@ public final class OptimizedModels {
 
   /** Drops an entry that ONNX Runtime could not open (a damaged or truncated file). */
   void forget(String key) {
-    deleteTree(dir.resolve(digest(key)));
+    deleteTree(entry(key));
   }
 
   /** Deletes the least recently used entries until all fit the budget; {@code keep} stays. */
@@ -180,12 +177,8 @@ public final class OptimizedModels {
     }
   }
 
-  private static String digest(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(key.getBytes(StandardCharsets.UTF_8)), 0, 20);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+  /** The folder of {@code key}'s entry, named by the key's digest as the graph cache names its files. */
+  private Path entry(String key) {
+    return dir.resolve(GraphCache.sha256(key));
   }
 }

@@ -321,7 +321,7 @@ public final class OrtRuntime implements AutoCloseable {
       // ONNX Runtime maps the weights straight from the file; the layout level (NCHWc) would re-pack every conv
       // weight at load: on SD1.5 it made loading several times slower and, for fp16 files, held 1.8x the fp32
       // weights at its peak. -Dlatentstudio.compiled.opt=all turns it on.
-      if (!"all".equals(System.getProperty("latentstudio.compiled.opt"))) {
+      if (!layoutOptimised()) {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
       }
       if (staged != null) {
@@ -367,8 +367,12 @@ public final class OrtRuntime implements AutoCloseable {
 
   /** What a saved optimised model depends on: the compiled model (graph, weights) and this ONNX Runtime. */
   private String savedKey(ModelSource.Compiled source) {
-    return source.key() + "|onnxruntime " + env.getVersion() + "|"
-        + ("all".equals(System.getProperty("latentstudio.compiled.opt")) ? "all" : "extended");
+    return source.key() + "|onnxruntime " + env.getVersion() + "|" + (layoutOptimised() ? "all" : "extended");
+  }
+
+  /** {@code -Dlatentstudio.compiled.opt=all}: compiled graphs get ONNX Runtime's layout optimisations too. */
+  private static boolean layoutOptimised() {
+    return "all".equals(System.getProperty("latentstudio.compiled.opt"));
   }
 
   /** Saves large compiled models as ONNX Runtime optimised them, for quicker sessions later; null saves none. */
