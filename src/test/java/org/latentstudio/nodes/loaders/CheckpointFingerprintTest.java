@@ -115,8 +115,15 @@ class CheckpointFingerprintTest {
     assertNotEquals(first, fingerprint(model), "b's weight file counts");
   }
 
+  private static int settled;
+
+  /**
+   * Dates a folder well past {@link FolderListings#SETTLED}, a second earlier at each call: two calls within one
+   * millisecond would otherwise give a changed folder back the very date its kept listing has, which no real
+   * change does (a change dates the folder now, and a kept listing's date is seconds old).
+   */
   private static FileTime settle(Path dir) throws java.io.IOException {
-    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderListings.SETTLED);
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderListings.SETTLED - 1000L * ++settled);
     Files.setLastModifiedTime(dir, old);
     return old;
   }
