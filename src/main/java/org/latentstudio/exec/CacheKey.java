@@ -20,15 +20,23 @@ public record CacheKey(String hex) {
 
   /** Keys for every node of a plan, computed in plan order so upstream keys exist when needed. */
   public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Services services) {
-    return forPlan(plan, catalog, services, new HashMap<>());
+    return forPlan(plan, catalog, fingerprints(plan, services));
   }
 
   /**
-   * Keys for every node of a plan; {@code fingerprints} receives each node's fingerprint, which the node may
-   * read back while it runs ({@link ExecContext#fingerprint}) instead of stamping its files again.
+   * Each node's fingerprint (empty for most types), which the node may read back while it runs
+   * ({@link ExecContext#fingerprint}) instead of stamping its files again.
    */
-  public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Services services,
-      Map<NodeId, String> fingerprints) {
+  public static Map<NodeId, String> fingerprints(Plan plan, Services services) {
+    Map<NodeId, String> fingerprints = new HashMap<>();
+    for (PlannedNode node : plan.order()) {
+      fingerprints.put(node.id(), node.type().fingerprint(node.literals(), services));
+    }
+    return fingerprints;
+  }
+
+  /** Keys for every node of a plan whose fingerprints were taken ({@link #fingerprints}). */
+  public static Map<NodeId, CacheKey> forPlan(Plan plan, NodeCatalog catalog, Map<NodeId, String> fingerprints) {
     Map<NodeId, CacheKey> keys = new HashMap<>();
     MessageDigest digest = sha256();
     StringBuilder sb = new StringBuilder(256);
@@ -47,9 +55,7 @@ public record CacheKey(String hex) {
         }
         sb.append('\u0000');
       }
-      String fingerprint = node.type().fingerprint(node.literals(), services);
-      fingerprints.put(node.id(), fingerprint);
-      sb.append(fingerprint);
+      sb.append(fingerprints.get(node.id()));
       digest.reset();
       byte[] hash = digest.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       keys.put(node.id(), new CacheKey(HexFormat.of().formatHex(hash, 0, 16)));

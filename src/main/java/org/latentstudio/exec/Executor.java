@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.NodeId;
 import org.latentstudio.graph.NodeSchema;
@@ -70,17 +71,18 @@ public final class Executor implements AutoCloseable {
       // cancelled while it waited in the queue: it never starts, even when everything would come from the cache
       return finish(listener, new RunResult(RunResult.Status.CANCELLED, Map.of(), null, List.of(), 0, 0, 0));
     }
-    Plan plan;
+    Planned planned;
     try {
-      plan = planner.plan(request.graph(), request.goals());
+      planned = planned(request);
     } catch (GraphValidationException e) {
       RunResult invalid = new RunResult(RunResult.Status.INVALID, Map.of(), null, e.problems(), 0, 0,
           System.nanoTime() - start);
       listener.runFinished(invalid);
       return invalid;
     }
-    Map<NodeId, String> fingerprints = new HashMap<>();
-    Map<NodeId, CacheKey> keys = CacheKey.forPlan(plan, registry, services, fingerprints);
+    Plan plan = planned.plan();
+    Map<NodeId, String> fingerprints = planned.fingerprints();
+    Map<NodeId, CacheKey> keys = planned.keys();
     Map<NodeId, Outputs> available = new HashMap<>();
     Set<NodeId> toRun = whatMustRun(plan, keys, available);
     listener.runStarted(plan.order().size(), toRun.size());
@@ -116,6 +118,33 @@ public final class Executor implements AutoCloseable {
     }
     return finish(listener, new RunResult(RunResult.Status.SUCCEEDED, produced, null, List.of(), executed, cached,
         System.nanoTime() - start));
+  }
+
+  /**
+   * A graph's plan and its nodes' cache keys. The plan depends only on the graph and the goals, so a run of the
+   * same graph as the last run (a queue of one workflow, the benchmark, a re-run) skips validation and planning;
+   * the keys are kept while every node's fingerprint (its files' sizes and dates) is what it was.
+   */
+  private record Planned(Graph graph, Set<NodeId> goals, Plan plan, Map<NodeId, String> fingerprints,
+      Map<NodeId, CacheKey> keys) {
+    boolean plans(Graph g, Set<NodeId> wanted) {
+      return (g == graph || g.equals(graph)) && wanted.equals(goals);
+    }
+  }
+
+  /** Set by whichever thread ran last; a run racing another just plans again. */
+  private volatile Planned lastPlanned;
+
+  private Planned planned(RunRequest request) throws GraphValidationException {
+    Planned last = lastPlanned;
+    Plan plan = last != null && last.plans(request.graph(), request.goals())
+        ? last.plan() : planner.plan(request.graph(), request.goals());
+    Map<NodeId, String> fingerprints = CacheKey.fingerprints(plan, services);
+    Map<NodeId, CacheKey> keys = last != null && last.plan() == plan && last.fingerprints().equals(fingerprints)
+        ? last.keys() : CacheKey.forPlan(plan, registry, fingerprints);
+    Planned now = new Planned(request.graph(), request.goals(), plan, fingerprints, keys);
+    lastPlanned = now;
+    return now;
   }
 
   private static RunResult finish(ExecutionListener listener, RunResult result) {

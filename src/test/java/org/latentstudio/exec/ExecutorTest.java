@@ -307,4 +307,50 @@ class ExecutorTest {
     }
     assertEquals("file x version 1", seen.get());
   }
+  /**
+   * A run of the very graph of the last run reuses its plan (the benchmark and a queue of one workflow do that),
+   * but not across other goals, and its cache keys still follow the files' fingerprints.
+   */
+  @Test
+  void aRerunOfTheSameGraphFollowsItsGoalsAndChangedFiles() {
+    java.util.concurrent.atomic.AtomicInteger fileVersion = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    NodeRegistry reg = nodes.registry().register(new NodeType() {
+      @Override
+      public org.latentstudio.graph.NodeSchema schema() {
+        return org.latentstudio.graph.NodeSchema.of("Fp", "Fp", "t",
+            List.of(org.latentstudio.graph.InPort.text("file", "x")),
+            List.of(org.latentstudio.graph.OutPort.of("O", org.latentstudio.graph.PortType.INT, Long.class)));
+      }
+
+      @Override
+      public Outputs evaluate(Inputs in, ExecContext ctx) {
+        runs.incrementAndGet();
+        return Outputs.none();
+      }
+
+      @Override
+      public String fingerprint(java.util.Map<String, Object> literals, Services services) {
+        return "version " + fileVersion.get();
+      }
+    });
+    Graph g = new GraphBuilder().node("f", "Fp").node("a", "Const", "value", 2).node("show", "Sink")
+        .link("a.INT", "show.value").build();
+    try (Executor ex = new Executor(reg, new OutputCache(1 << 20), new Services())) {
+      java.util.function.Function<String, RunResult> runGoal = goal -> ex.run(new RunRequest(g,
+          Set.of(NodeId.of(goal)), RunSettings.defaults(Path.of("out")), ""), ExecutionListener.NONE,
+          new CancellationToken());
+      assertTrue(runGoal.apply("f").succeeded());
+      assertTrue(runGoal.apply("f").succeeded());
+      assertEquals(1, runs.get(), "the same graph, goal and file: served from the cache");
+      fileVersion.incrementAndGet(); // the file changed on disk
+      assertTrue(runGoal.apply("f").succeeded());
+      assertEquals(2, runs.get(), "a changed file is not served from the cache");
+      RunResult other = runGoal.apply("show");
+      assertTrue(other.succeeded(), other::failureMessage);
+      assertEquals("2", other.outputs().get(NodeId.of("show")).display().text().get(0),
+          "the same graph with another goal runs that goal's nodes");
+      assertEquals(2, runs.get());
+    }
+  }
 }
