@@ -29,6 +29,8 @@ public final class Executor implements AutoCloseable {
   private final RunQueue queue = new RunQueue(this);
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(r -> NativeThreads.daemon("latentstudio-executor", r));
+  /** The last run's plan and keys ({@link Planned}), set by whichever thread ran last; a racing run plans again. */
+  private volatile Planned lastPlanned;
 
   public Executor(NodeRegistry registry, OutputCache cache, Services services) {
     this.registry = registry;
@@ -131,9 +133,6 @@ public final class Executor implements AutoCloseable {
       return (g == graph || g.equals(graph)) && wanted.equals(goals);
     }
   }
-
-  /** Set by whichever thread ran last; a run racing another just plans again. */
-  private volatile Planned lastPlanned;
 
   private Planned planned(RunRequest request) throws GraphValidationException {
     Planned last = lastPlanned;
