@@ -36,6 +36,8 @@ public final class OrtRuntime implements AutoCloseable {
   private final RuntimeStats stats = new RuntimeStats();
   private final WeightOverrides overrides;
   private volatile OptimizedModels optimized;
+  /** The saved-model keys of bases built only to be saved for their LoRA variants ({@link #saveBase}). */
+  private final java.util.Set<String> baseSaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, GraphWeights> graphWeights = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, GraphWeights> eldest) {
@@ -283,16 +285,23 @@ public final class OrtRuntime implements AutoCloseable {
     CompiledGraph graph = source.graph().get();
     String name = graph.role() + " " + Path.of(source.label()).getFileName();
     OptimizedModels keep = optimized;
-    String savedKey = keep != null && loras.isEmpty() && dims.isEmpty()
-        && provider.kind() == ExecutionProvider.Kind.CPU && keep.keeps(footprintOf(source)) ? savedKey(source) : null;
-    if (savedKey != null) {
+    String savedKey = keep != null && dims.isEmpty() && provider.kind() == ExecutionProvider.Kind.CPU
+        && keep.keeps(footprintOf(source)) ? savedKey(source) : null;
+    if (savedKey != null && loras.isEmpty()) {
       OnnxModel saved = openSaved(keep, savedKey, source, name);
       if (saved != null) {
         return saved;
       }
     }
+    if (savedKey != null && !loras.isEmpty()) {
+      saveBase(keep, savedKey, source);
+    }
     List<WeightOverrides.Merged> merged = loras.isEmpty() ? List.of()
         : overrides.merge(source.key(), weights(source), loras, null);
+    if (savedKey != null && !loras.isEmpty()) {
+      OnnxModel variant = openSavedVariant(keep, savedKey, source, graph, merged, name);
+      return variant != null ? variant : buildCompiled(source, graph, merged, dims, null, name);
+    }
     OptimizedModels.Staged staged = savedKey == null ? null : stage(keep, savedKey);
     if (staged == null) {
       return buildCompiled(source, graph, merged, dims, null, name);
@@ -354,6 +363,59 @@ public final class OrtRuntime implements AutoCloseable {
     } catch (OrtException e) {
       keep.forget(key);
       return null;
+    }
+  }
+
+  /**
+   * Builds and saves the base model of a LoRA variant, once a run, if it is not saved: then it serves every later
+   * strength and LoRA of this model in seconds ({@link #openSavedVariant}). Once, so that a disk too full to save
+   * it does not cost a second build at each LoRA change.
+   */
+  private void saveBase(OptimizedModels keep, String key, ModelSource.Compiled source) throws ModelException {
+    if (keep.find(key) == null && baseSaves.add(key)) {
+      try (OnnxModel base = loadCompiled(source, List.of(), Map.of())) {
+        // only its saved model is wanted here
+      } catch (OrtException e) {
+        // closing frees native memory; nothing for the user to do
+      }
+    }
+  }
+
+  /**
+   * A LoRA variant of a large compiled model opened from its saved base, with only the merged weights handed over
+   * ({@link SavedVariant}); null when the base is not saved or a merged weight has no place in it.
+   */
+  private OnnxModel openSavedVariant(OptimizedModels keep, String key, ModelSource.Compiled source,
+      CompiledGraph graph, List<WeightOverrides.Merged> merged, String name) {
+    Path saved = keep.find(key);
+    List<SavedVariant.Placed> placed;
+    try {
+      placed = saved == null ? null : SavedVariant.place(parse(graph.onnx(), source.label()),
+          parse(Files.readAllBytes(saved), saved.toString()), merged);
+    } catch (IOException | ModelException e) {
+      return null;
+    }
+    if (placed == null) {
+      return null;
+    }
+    List<OnnxTensor> tensors = new java.util.ArrayList<>();
+    try (OrtSession.SessionOptions options = sessionOptions(source, Map.of())) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      Map<String, OnnxTensorLike> external = new LinkedHashMap<>();
+      for (SavedVariant.Placed p : placed) {
+        OnnxTensor t = OnnxTensor.createTensor(env, p.data(), p.dims(), ai.onnxruntime.OnnxJavaType.FLOAT);
+        tensors.add(t);
+        external.put(p.name(), t);
+      }
+      // ONNX Runtime checks each name, shape and type against the saved weight it replaces, and copies the data
+      options.addExternalInitializers(external);
+      OnnxModel model = new OnnxModel(env, env.createSession(saved.toString(), options), source.label(), stats, name);
+      keep.countOpened();
+      return model;
+    } catch (OrtException e) {
+      return null;
+    } finally {
+      tensors.forEach(OnnxTensor::close);
     }
   }
 
