@@ -35,6 +35,8 @@ public final class OnnxModel implements AutoCloseable {
   private final Map<String, TensorInfo> outputs;
   private final RuntimeStats stats;
   private final String statsName;
+  /** Weights the session uses by reference ({@link #holding}); closed with it. */
+  private List<OnnxTensor> held = List.of();
 
   OnnxModel(OrtEnvironment env, OrtSession session, String file, RuntimeStats stats) throws OrtException {
     this(env, session, file, stats, java.nio.file.Path.of(file).getFileName().toString());
@@ -438,8 +440,27 @@ public final class OnnxModel implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Makes this model own {@code weights}, handed to its session by reference ({@link OrtRuntime}'s LoRA variants
+   * of saved models): they are closed after the session.
+   */
+  OnnxModel holding(List<OnnxTensor> weights) {
+    held = List.copyOf(weights);
+    return this;
+  }
+
   @Override
   public void close() throws OrtException {
-    session.close();
+    try {
+      session.close();
+    } finally {
+      if (!held.isEmpty()) {
+        held.forEach(OnnxTensor::close);
+        held = List.of();
+        // the buffers (a GB or two of widened weights) go back to the system only when their objects are
+        // collected, and long-lived ones would wait for a rare old-generation collection: ask for it now
+        System.gc();
+      }
+    }
   }
 }

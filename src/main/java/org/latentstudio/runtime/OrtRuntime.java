@@ -401,21 +401,20 @@ public final class OrtRuntime implements AutoCloseable {
     List<OnnxTensor> tensors = new java.util.ArrayList<>();
     try (OrtSession.SessionOptions options = sessionOptions(source, Map.of())) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-      Map<String, OnnxTensorLike> external = new LinkedHashMap<>();
       for (SavedVariant.Placed p : placed) {
         OnnxTensor t = OnnxTensor.createTensor(env, p.data(), p.dims(), ai.onnxruntime.OnnxJavaType.FLOAT);
         tensors.add(t);
-        external.put(p.name(), t);
+        // by reference: ONNX Runtime uses the buffer as it is (handing weights over as external data copied them
+        // twice, 5-6 s of SD1.5's UNet), so the session holds them until it closes
+        options.addInitializer(p.name(), t);
       }
-      // ONNX Runtime checks each name, shape and type against the saved weight it replaces, and copies the data
-      options.addExternalInitializers(external);
-      OnnxModel model = new OnnxModel(env, env.createSession(saved.toString(), options), source.label(), stats, name);
+      OnnxModel model = new OnnxModel(env, env.createSession(saved.toString(), options), source.label(), stats, name)
+          .holding(tensors);
       keep.countOpened();
       return model;
     } catch (OrtException e) {
-      return null;
-    } finally {
       tensors.forEach(OnnxTensor::close);
+      return null;
     }
   }
 

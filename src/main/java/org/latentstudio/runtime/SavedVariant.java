@@ -75,9 +75,16 @@ final class SavedVariant {
     ShortBuffer in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
     ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(elements * 4)).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer f = out.asFloatBuffer();
-    for (int i = 0; i < elements; i++) {
-      short bits = in.get(i);
-      f.put(i, half ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16));
+    // in chunks through arrays: element by element through the buffers took 4.7 s for an SD1.5 LoRA's weights
+    short[] halves = new short[1 << 16];
+    float[] floats = new float[halves.length];
+    while (in.hasRemaining()) {
+      int n = Math.min(halves.length, in.remaining());
+      in.get(halves, 0, n);
+      for (int i = 0; i < n; i++) {
+        floats[i] = half ? Float.float16ToFloat(halves[i]) : Float.intBitsToFloat((halves[i] & 0xffff) << 16);
+      }
+      f.put(floats, 0, n);
     }
     return out;
   }
