@@ -293,14 +293,17 @@ public final class OrtRuntime implements AutoCloseable {
         return saved;
       }
     }
-    if (savedKey != null && !loras.isEmpty()) {
+    // a variant from the saved base needs the weights where the extended level left them: the layout level
+    // re-packs convolutions into new weights (-Dlatentstudio.compiled.opt=all)
+    boolean fromSavedBase = savedKey != null && !loras.isEmpty() && !layoutOptimised();
+    if (fromSavedBase) {
       saveBase(keep, savedKey, source);
     }
     List<WeightOverrides.Merged> merged = loras.isEmpty() ? List.of()
         : overrides.merge(source.key(), weights(source), loras, null);
-    if (savedKey != null && !loras.isEmpty()) {
-      OnnxModel variant = openSavedVariant(keep, savedKey, source, graph, merged, name);
-      return variant != null ? variant : buildCompiled(source, graph, merged, dims, null, name);
+    if (!loras.isEmpty()) {
+      OnnxModel variant = fromSavedBase ? openSavedVariant(keep, savedKey, source, graph, merged, name) : null;
+      return variant != null ? variant : buildCompiled(source, graph, merged, dims, null, name); // never saved
     }
     OptimizedModels.Staged staged = savedKey == null ? null : stage(keep, savedKey);
     if (staged == null) {
