@@ -55,8 +55,7 @@ public final class AppContext implements AutoCloseable {
           if (loraCache != null) {
             runtime.setLoraCacheBudget(Sizes.parse("latentstudio.lora.cache", loraCache));
           }
-          runtime.keepOptimized(OptimizedModels.ofLargeModels(AppPaths.cacheDir().resolve("sessions"),
-              Sizes.parse("latentstudio.session.files", System.getProperty("latentstudio.session.files", "10g"))));
+          runtime.keepOptimized(savedModels(settings));
           StartupClock.mark("ONNX Runtime ready");
           notices.accept(runtime.provider().describe());
           return runtime;
@@ -67,6 +66,11 @@ public final class AppContext implements AutoCloseable {
   /** The settings file in the user's folder, overridden by system properties; a bad value names its field. */
   public static Settings loadSettings() throws InvalidSettingException {
     return SettingsFile.inUserDir().read().withOverrides(System.getProperties());
+  }
+
+  /** Where and how much of the full-size models ONNX Runtime optimised are kept on disk (settings: savedModels). */
+  public static OptimizedModels savedModels(Settings settings) {
+    return OptimizedModels.ofLargeModels(AppPaths.cacheDir().resolve("sessions"), settings.savedModelsBytes());
   }
 
   public Settings settings() {

@@ -22,11 +22,13 @@ import org.latentstudio.runtime.RuntimeSettings;
  * @param threads            ONNX Runtime intra-op threads; 0: automatic (see {@link #DEFAULT_THREADS})
  * @param sessionMemoryBytes loaded models beyond this are unloaded, least recently used first; 0: half the RAM
  * @param outputCacheBytes   node results kept for re-runs
+ * @param savedModelsBytes   disk for full-size models as ONNX Runtime optimised them, least recently used
+ *                           dropped first; 0: none are saved
  * @param previewEvery       a live preview every this many sampler steps; 0: none
  * @param autosaveSeconds    how often the studio writes its recovery copy; 0: never
  */
 public record Settings(List<Path> modelFolders, Path outputFolder, Provider provider, int cudaDevice, int threads,
-    long sessionMemoryBytes, long outputCacheBytes, int previewEvery, int autosaveSeconds) {
+    long sessionMemoryBytes, long outputCacheBytes, long savedModelsBytes, int previewEvery, int autosaveSeconds) {
 
   /** Where models run. CUDA falls back to the CPU, saying why, when the build or the machine lacks it. */
   public enum Provider { CPU, CUDA }
@@ -41,6 +43,8 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
   public static final int MAX_THREADS = 256;
   public static final long MIN_SESSION_MEMORY = 64L << 20;
   public static final long DEFAULT_OUTPUT_CACHE = 2L << 30;
+  /** Two SD1.5 checkpoints' worth (4 GB each), as ONNX Runtime optimised them. */
+  public static final long DEFAULT_SAVED_MODELS = 10L << 30;
   public static final int MAX_PREVIEW_EVERY = 1000;
   public static final int MIN_AUTOSAVE_SECONDS = 5;
   public static final int MAX_AUTOSAVE_SECONDS = 3600;
@@ -49,6 +53,7 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
       "modelFolders", "latentstudio.models", "outputFolder", "latentstudio.output",
       "cudaDevice", "latentstudio.cuda.device", "threads", "latentstudio.threads",
       "sessionMemory", "latentstudio.session.memory", "outputCache", "latentstudio.cache.memory",
+      "savedModels", "latentstudio.session.files",
       "previewEvery", "latentstudio.preview.every", "autosaveSeconds", "latentstudio.autosave");
 
   public Settings {
@@ -74,6 +79,9 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
     if (outputCacheBytes < 0) {
       throw new InvalidSettingException("outputCache", "must be 0 (no cache) or more, not " + outputCacheBytes);
     }
+    if (savedModelsBytes < 0) {
+      throw new InvalidSettingException("savedModels", "must be 0 (save none) or more, not " + savedModelsBytes);
+    }
     range("previewEvery", previewEvery, 0, MAX_PREVIEW_EVERY, " (0 turns previews off)");
     if (autosaveSeconds != 0) {
       range("autosaveSeconds", autosaveSeconds, MIN_AUTOSAVE_SECONDS, MAX_AUTOSAVE_SECONDS, " (0 turns it off)");
@@ -86,7 +94,8 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
   }
 
   public static Settings defaults() {
-    return new Settings(List.of(), null, Provider.CUDA, 0, DEFAULT_THREADS, 0, DEFAULT_OUTPUT_CACHE, 1, 30);
+    return new Settings(List.of(), null, Provider.CUDA, 0, DEFAULT_THREADS, 0, DEFAULT_OUTPUT_CACHE,
+        DEFAULT_SAVED_MODELS, 1, 30);
   }
 
   /** What ONNX Runtime is set up with; {@code latentstudio.ort.spin} is a system property only. */
@@ -104,7 +113,8 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
    * These settings with the system properties that override them: {@code latentstudio.models} (folders
    * separated by the path separator, searched first), {@code latentstudio.output}, {@code latentstudio.cuda}
    * (false: the CPU), {@code latentstudio.cuda.device}, {@code latentstudio.threads},
-   * {@code latentstudio.session.memory}, {@code latentstudio.cache.memory}, {@code latentstudio.preview.every}
+   * {@code latentstudio.session.memory}, {@code latentstudio.cache.memory}, {@code latentstudio.session.files},
+   * {@code latentstudio.preview.every}
    * and {@code latentstudio.autosave}. A bad value is refused naming the property.
    */
   public Settings withOverrides(Properties props) {
@@ -122,11 +132,13 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
         : bool("latentstudio.cuda", cuda) ? Provider.CUDA : Provider.CPU;
     String memory = props.getProperty("latentstudio.session.memory");
     String cache = props.getProperty("latentstudio.cache.memory");
+    String saved = props.getProperty("latentstudio.session.files");
     try {
       return new Settings(folders, output == null ? outputFolder : Path.of(output).toAbsolutePath(), prov,
           integer(props, "latentstudio.cuda.device", cudaDevice), integer(props, "latentstudio.threads", threads),
           memory == null ? sessionMemoryBytes : Sizes.parse("latentstudio.session.memory", memory),
           cache == null ? outputCacheBytes : Sizes.parse("latentstudio.cache.memory", cache),
+          saved == null ? savedModelsBytes : Sizes.parse("latentstudio.session.files", saved),
           integer(props, "latentstudio.preview.every", previewEvery),
           integer(props, "latentstudio.autosave", autosaveSeconds));
     } catch (InvalidSettingException e) {

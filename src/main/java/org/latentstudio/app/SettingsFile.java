@@ -30,7 +30,8 @@ import org.latentstudio.io.AtomicFiles;
 public final class SettingsFile {
   public static final int VERSION = 1;
   private static final Set<String> FIELDS = Set.of("version", "modelFolders", "outputFolder", "executionProvider",
-      "cudaDevice", "threads", "sessionMemory", "outputCache", "previewEvery", "autosaveSeconds");
+      "cudaDevice", "threads", "sessionMemory", "outputCache", "savedModels", "previewEvery",
+      "autosaveSeconds");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path file;
@@ -88,6 +89,7 @@ public final class SettingsFile {
     o.put("threads", s.threads());
     o.put("sessionMemory", Sizes.format(s.sessionMemoryBytes()));
     o.put("outputCache", Sizes.format(s.outputCacheBytes()));
+    o.put("savedModels", Sizes.format(s.savedModelsBytes()));
     o.put("previewEvery", s.previewEvery());
     o.put("autosaveSeconds", s.autosaveSeconds());
     AtomicFiles.write(file, (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -130,7 +132,8 @@ public final class SettingsFile {
     }
     return new Settings(folders, output, provider, integer(root, "cudaDevice", d.cudaDevice()),
         integer(root, "threads", d.threads()), size(root, "sessionMemory", d.sessionMemoryBytes()),
-        size(root, "outputCache", d.outputCacheBytes()), integer(root, "previewEvery", d.previewEvery()),
+        size(root, "outputCache", d.outputCacheBytes()), size(root, "savedModels", d.savedModelsBytes()),
+        integer(root, "previewEvery", d.previewEvery()),
         integer(root, "autosaveSeconds", d.autosaveSeconds()));
   }
 

@@ -118,6 +118,11 @@ public final class OptimizedModels {
     evict(entry);
   }
 
+  /** Deletes the least recently used entries until all fit the budget (every entry for a budget of 0). */
+  public void trim() {
+    evict(null);
+  }
+
   /** Removes a staging folder and what was written into it. */
   void discard(Staged staged) {
     deleteTree(staged.folder());

@@ -39,6 +39,7 @@ public final class PreferencesDialog {
   private final TextField threads = field("threads");
   private final TextField sessionMemory = field("sessionMemory");
   private final TextField outputCache = field("outputCache");
+  private final TextField savedModels = field("savedModels");
   private final TextField previewEvery = field("previewEvery");
   private final TextField autosave = field("autosaveSeconds");
   private final Label problem = new Label();
@@ -60,6 +61,7 @@ public final class PreferencesDialog {
     threads.setText(Integer.toString(current.threads()));
     sessionMemory.setText(Sizes.format(current.sessionMemoryBytes()));
     outputCache.setText(Sizes.format(current.outputCacheBytes()));
+    savedModels.setText(Sizes.format(current.savedModelsBytes()));
     previewEvery.setText(Integer.toString(current.previewEvery()));
     autosave.setText(Integer.toString(current.autosaveSeconds()));
     problem.setId("pref-problem");
@@ -86,6 +88,8 @@ public final class PreferencesDialog {
     grid.addRow(row++, new Label("Threads"), threads, hint("per model run; 0: automatic (one per core for full-size models)"));
     grid.addRow(row++, new Label("Model memory"), sessionMemory, hint("e.g. 8g; 0: half the RAM"));
     grid.addRow(row++, new Label("Result cache"), outputCache, hint("node results kept for re-runs, e.g. 2g"));
+    grid.addRow(row++, new Label("Saved models"), savedModels,
+        hint("disk for optimised full-size models (4g each), for quick starts; 0: none"));
     grid.addRow(row++, new Label("Preview every"), previewEvery, hint("sampler steps; 0: no preview"));
     grid.addRow(row++, new Label("Autosave every"), autosave, hint("seconds; 0: off"));
     // labels and hints keep their full width; the fields take the rest
@@ -133,6 +137,7 @@ public final class PreferencesDialog {
     return new Settings(List.copyOf(folders.getItems()), out.isEmpty() ? null : path("outputFolder", out),
         provider.getValue(), integer("cudaDevice", cudaDevice), integer("threads", threads),
         Sizes.parse("sessionMemory", sessionMemory.getText()), Sizes.parse("outputCache", outputCache.getText()),
+        Sizes.parse("savedModels", savedModels.getText()),
         integer("previewEvery", previewEvery), integer("autosaveSeconds", autosave));
   }
 

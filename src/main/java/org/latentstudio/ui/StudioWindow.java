@@ -12,11 +12,13 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
+import org.latentstudio.app.AppContext;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
 import org.latentstudio.app.SettingsFile;
 import org.latentstudio.exec.Services;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.runtime.OptimizedModels;
 import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.ui.canvas.CanvasHost;
 import org.latentstudio.ui.canvas.GraphCanvas;
@@ -183,7 +185,10 @@ public final class StudioWindow {
     });
   }
 
-  /** The settings that take effect at once: output folder, previews, autosave, the two memory budgets. */
+  /**
+   * The settings that take effect at once: output folder, previews, autosave, the two memory budgets and the disk
+   * for saved models.
+   */
   private void apply(Settings saved) {
     Settings s;
     try {
@@ -197,7 +202,11 @@ public final class StudioWindow {
     cfg.executor().cache().setBudget(s.outputCacheBytes());
     Services services = cfg.executor().services();
     if (services.isStarted(OrtRuntime.class)) {
-      services.require(OrtRuntime.class).setSessionBudget(s.runtime(System.getProperties()).sessionBudgetBytes());
+      OrtRuntime runtime = services.require(OrtRuntime.class);
+      runtime.setSessionBudget(s.runtime(System.getProperties()).sessionBudgetBytes());
+      OptimizedModels kept = AppContext.savedModels(s);
+      runtime.keepOptimized(kept);
+      kept.trim(); // a smaller budget frees the disk now, not at the next save
     }
   }
 

@@ -19,7 +19,7 @@ class SettingsFileTest {
 
   private Settings custom() {
     return new Settings(List.of(tmp.resolve("models")), tmp.resolve("pictures"), Settings.Provider.CPU, 1, 3,
-        8L << 30, 512L << 20, 4, 60);
+        8L << 30, 512L << 20, 3L << 30, 4, 60);
   }
 
   @Test
@@ -30,6 +30,7 @@ class SettingsFileTest {
     String json = Files.readString(file.path());
     assertTrue(json.contains("\"sessionMemory\" : \"8g\""), json);
     assertTrue(json.contains("\"executionProvider\" : \"cpu\""), json);
+    assertTrue(json.contains("\"savedModels\" : \"3g\""), json);
     try (var leftovers = Files.list(tmp)) {
       assertEquals(List.of(file.path()), leftovers.toList(), "the atomic write leaves no temp file");
     }
@@ -53,6 +54,8 @@ class SettingsFileTest {
     assertRefused(file, "{ \"threads\": \"four\" }", "threads: \"four\" is not a whole number");
     assertRefused(file, "{ \"sessionMemory\": \"lots\" }", "sessionMemory: 'lots' is not a size");
     assertRefused(file, "{ \"sessionMemory\": \"1m\" }", "sessionMemory: 1m is too small");
+    assertRefused(file, "{ \"savedModels\": -1 }", "savedModels: must be 0 (save none) or more");
+    assertRefused(file, "{ \"savedModels\": \"much\" }", "savedModels: 'much' is not a size");
     assertRefused(file, "{ \"executionProvider\": \"tpu\" }", "executionProvider: \"tpu\" is not a provider");
     assertRefused(file, "{ \"modelFolders\": \"/models\" }", "modelFolders: must be a list");
     assertRefused(file, "{ \"modelFolders\": [\"relative/models\"] }", "modelFolders: 'relative/models' is not an absolute");
@@ -77,11 +80,13 @@ class SettingsFileTest {
     p.setProperty("latentstudio.threads", "1");
     p.setProperty("latentstudio.cuda", "false");
     p.setProperty("latentstudio.session.memory", "512m");
+    p.setProperty("latentstudio.session.files", "0");
     p.setProperty("latentstudio.models", tmp.resolve("extra").toString());
     Settings s = custom().withOverrides(p);
     assertEquals(1, s.threads());
     assertEquals(Settings.Provider.CPU, s.provider());
     assertEquals(512L << 20, s.sessionMemoryBytes());
+    assertEquals(0, s.savedModelsBytes(), "latentstudio.session.files=0 saves none");
     assertEquals(List.of(tmp.resolve("extra"), tmp.resolve("models")), s.modelFolders(), "property folders first");
     assertEquals(custom().outputFolder(), s.outputFolder(), "what no property sets stays");
     assertEquals(4, s.previewEvery());

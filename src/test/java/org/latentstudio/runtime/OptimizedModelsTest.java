@@ -102,4 +102,21 @@ class OptimizedModelsTest {
     assertEquals(null, models.find("old"), "the least recently used went");
     assertTrue(models.find("recent") != null && models.find("new") != null);
   }
+  /** A budget lowered in Preferences frees the disk at once: the least recently used go, all of them for 0. */
+  @Test
+  void trimmingToASmallerBudgetDropsTheLeastRecentlyUsedAtOnce() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("sessions"));
+    OptimizedModels models = new OptimizedModels(dir, 1000, 0);
+    for (String key : new String[] {"old", "recent"}) {
+      OptimizedModels.Staged s = models.stage(key);
+      Files.write(s.model(), new byte[20]);
+      Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
+      models.commit(s);
+    }
+    Files.setLastModifiedTime(models.find("old").getParent(), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    new OptimizedModels(dir, 150, 0).trim();
+    assertEquals(List.of(models.find("recent").getParent()), entries(dir), "one of 100 bytes fits 150");
+    new OptimizedModels(dir, 0, 0).trim();
+    assertTrue(entries(dir).isEmpty(), "a budget of 0 keeps none");
+  }
 }

@@ -19,7 +19,7 @@ class PreferencesTest extends StudioTestBase {
   @Test
   void savedPreferencesGoToTheFileAndTheNextRunSavesToTheNewOutputFolder() throws Exception {
     Path pictures = tmp.resolve("pictures");
-    Settings edited = new Settings(List.of(), pictures, Settings.Provider.CPU, 0, 1, 0, 64L << 20, 0, 0);
+    Settings edited = new Settings(List.of(), pictures, Settings.Provider.CPU, 0, 1, 0, 64L << 20, 1L << 30, 0, 0);
     dialogs.settingsAnswers.add(edited);
     fx(() -> studio.preferences());
     assertEquals(List.of("preferences"), dialogs.asked);
