@@ -87,4 +87,19 @@ class SavedVariantTest {
         "unet/diffusion_pytorch_model.safetensors")), "stored as fp16");
     startsFromTheSavedBase(folder);
   }
+  @Test
+  void aDamagedSavedBaseFallsBackToTheFullBuild() throws Exception {
+    Path folder = LoraMergeTest.TINY_DIFFUSERS;
+    Path dir = tmp.resolve("sessions");
+    float[] built = predict(folder, 0.7, null);
+    predict(folder, 0.7, new OptimizedModels(dir, 1L << 30, 0));
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        Files.write(entry.resolve(OptimizedModels.WEIGHTS), new byte[16]); // cut short
+      }
+    }
+    OptimizedModels damaged = new OptimizedModels(dir, 1L << 30, 0);
+    assertArrayEquals(built, predict(folder, 0.7, damaged), "the same prediction, built in full");
+    assertEquals(0, damaged.opened());
+  }
 }
