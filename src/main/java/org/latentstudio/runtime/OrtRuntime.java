@@ -278,7 +278,8 @@ public final class OrtRuntime implements AutoCloseable {
   /**
    * A compiled graph's session: ONNX Runtime reads each weight from the user's file at the offset the graph
    * names (external data relative to the weights folder), so no weight file is ever copied. A large model without
-   * LoRAs is saved as ONNX Runtime optimised it and opened from there the next time ({@link OptimizedModels}).
+   * LoRAs is saved as ONNX Runtime optimised it and opened from there the next time ({@link OptimizedModels}); a
+   * LoRA variant of one opens from that saved model with only its merged weights replaced ({@link SavedVariant}).
    */
   private OnnxModel loadCompiled(ModelSource.Compiled source, List<LoraPatch> loras, Map<String, Long> dims)
       throws ModelException {
