@@ -275,25 +275,7 @@ class ExecutorTest {
   void cacheKeysDependOnFingerprints() throws Exception {
     java.util.concurrent.atomic.AtomicInteger fileVersion = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
-    NodeRegistry reg = new NodeRegistry().register(new NodeType() {
-      @Override
-      public org.latentstudio.graph.NodeSchema schema() {
-        return org.latentstudio.graph.NodeSchema.of("Fp", "Fp", "t",
-            List.of(org.latentstudio.graph.InPort.text("file", "x")),
-            List.of(org.latentstudio.graph.OutPort.of("O", org.latentstudio.graph.PortType.INT, Long.class)));
-      }
-
-      @Override
-      public Outputs evaluate(Inputs in, ExecContext ctx) {
-        seen.set(ctx.fingerprint());
-        return Outputs.none();
-      }
-
-      @Override
-      public String fingerprint(java.util.Map<String, Object> literals, Services services) {
-        return "file " + literals.get("file") + " version " + fileVersion.get();
-      }
-    });
+    NodeRegistry reg = new NodeRegistry().register(fileNode(fileVersion, ctx -> seen.set(ctx.fingerprint())));
     Graph g = new GraphBuilder().node("f", "Fp").build();
     Planner planner = new Planner(reg);
     CacheKey before = CacheKey.forPlan(planner.plan(g, Set.of(NodeId.of("f"))), reg, new Services()).get(NodeId.of("f"));
@@ -307,6 +289,7 @@ class ExecutorTest {
     }
     assertEquals("file x version 1", seen.get());
   }
+
   /**
    * A run of the very graph of the last run reuses its plan (the benchmark and a queue of one workflow do that),
    * but not across other goals, and its cache keys still follow the files' fingerprints.
@@ -315,25 +298,7 @@ class ExecutorTest {
   void aRerunOfTheSameGraphFollowsItsGoalsAndChangedFiles() {
     java.util.concurrent.atomic.AtomicInteger fileVersion = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-    NodeRegistry reg = nodes.registry().register(new NodeType() {
-      @Override
-      public org.latentstudio.graph.NodeSchema schema() {
-        return org.latentstudio.graph.NodeSchema.of("Fp", "Fp", "t",
-            List.of(org.latentstudio.graph.InPort.text("file", "x")),
-            List.of(org.latentstudio.graph.OutPort.of("O", org.latentstudio.graph.PortType.INT, Long.class)));
-      }
-
-      @Override
-      public Outputs evaluate(Inputs in, ExecContext ctx) {
-        runs.incrementAndGet();
-        return Outputs.none();
-      }
-
-      @Override
-      public String fingerprint(java.util.Map<String, Object> literals, Services services) {
-        return "version " + fileVersion.get();
-      }
-    });
+    NodeRegistry reg = nodes.registry().register(fileNode(fileVersion, ctx -> runs.incrementAndGet()));
     Graph g = new GraphBuilder().node("f", "Fp").node("a", "Const", "value", 2).node("show", "Sink")
         .link("a.INT", "show.value").build();
     try (Executor ex = new Executor(reg, new OutputCache(1 << 20), new Services())) {
@@ -352,5 +317,28 @@ class ExecutorTest {
           "the same graph with another goal runs that goal's nodes");
       assertEquals(2, runs.get());
     }
+  }
+  /** A node type "Fp" reading a file, whose fingerprint is the file's {@code version}: it changes on disk. */
+  private static NodeType fileNode(java.util.concurrent.atomic.AtomicInteger version,
+      java.util.function.Consumer<ExecContext> onRun) {
+    return new NodeType() {
+      @Override
+      public org.latentstudio.graph.NodeSchema schema() {
+        return org.latentstudio.graph.NodeSchema.of("Fp", "Fp", "t",
+            List.of(org.latentstudio.graph.InPort.text("file", "x")),
+            List.of(org.latentstudio.graph.OutPort.of("O", org.latentstudio.graph.PortType.INT, Long.class)));
+      }
+
+      @Override
+      public Outputs evaluate(Inputs in, ExecContext ctx) {
+        onRun.accept(ctx);
+        return Outputs.none();
+      }
+
+      @Override
+      public String fingerprint(java.util.Map<String, Object> literals, Services services) {
+        return "file " + literals.get("file") + " version " + version.get();
+      }
+    };
   }
 }

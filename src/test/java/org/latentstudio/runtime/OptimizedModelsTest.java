@@ -44,6 +44,14 @@ class OptimizedModelsTest {
     }
   }
 
+  /** Saves an entry of 100 bytes for {@code key}, as a session build would. */
+  private static void save(OptimizedModels models, String key) throws Exception {
+    OptimizedModels.Staged s = models.stage(key);
+    Files.write(s.model(), new byte[20]);
+    Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
+    models.commit(s);
+  }
+
   private List<Path> entries(Path dir) throws Exception {
     try (Stream<Path> all = Files.list(dir)) {
       return all.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
@@ -85,34 +93,24 @@ class OptimizedModelsTest {
   void theLeastRecentlyUsedEntriesGoBeyondTheBudget() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sessions"));
     OptimizedModels models = new OptimizedModels(dir, 250, 0);
-    for (String key : new String[] {"old", "recent"}) {
-      OptimizedModels.Staged s = models.stage(key);
-      Files.write(s.model(), new byte[20]);
-      Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
-      models.commit(s);
-    }
+    save(models, "old");
+    save(models, "recent");
     assertEquals(2, entries(dir).size(), "200 bytes fit 250");
     Path old = models.find("old").getParent();
     Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-    OptimizedModels.Staged s = models.stage("new");
-    Files.write(s.model(), new byte[20]);
-    Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
-    models.commit(s);
+    save(models, "new");
     assertEquals(2, entries(dir).size());
     assertEquals(null, models.find("old"), "the least recently used went");
     assertTrue(models.find("recent") != null && models.find("new") != null);
   }
+
   /** A budget lowered in Preferences frees the disk at once: the least recently used go, all of them for 0. */
   @Test
   void trimmingToASmallerBudgetDropsTheLeastRecentlyUsedAtOnce() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sessions"));
     OptimizedModels models = new OptimizedModels(dir, 1000, 0);
-    for (String key : new String[] {"old", "recent"}) {
-      OptimizedModels.Staged s = models.stage(key);
-      Files.write(s.model(), new byte[20]);
-      Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
-      models.commit(s);
-    }
+    save(models, "old");
+    save(models, "recent");
     Files.setLastModifiedTime(models.find("old").getParent(), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
     new OptimizedModels(dir, 150, 0).trim();
     assertEquals(List.of(models.find("recent").getParent()), entries(dir), "one of 100 bytes fits 150");
