@@ -9,14 +9,14 @@ import java.lang.management.ManagementFactory;
  * @param preferCuda         use the CUDA execution provider when the build and the machine allow it
  * @param cudaDevice         which GPU
  * @param sessionBudgetBytes loaded models beyond this size are unloaded, least recently used first
- * @param intraOpThreads     threads per model run; 0: ONNX Runtime's choice for small models, one per physical core
+ * @param intraOpThreads     threads per model run; 0: one for small models, one per physical core
  *                           for full-size ones ({@code OrtRuntime.threadsFor})
  * @param spinWait           let ONNX Runtime's idle threads spin between runs (off by default)
  */
 public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBudgetBytes, int intraOpThreads,
     boolean spinWait) {
 
-  /** CUDA when possible, half the memory for models, ONNX Runtime's own thread count, no spinning. */
+  /** CUDA when possible, half the memory for models, threads chosen per model, no spinning. */
   public static RuntimeSettings defaults() {
     return new RuntimeSettings(true, 0, defaultBudget(), 0, false);
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.testing.TestModels;
 
 /**
- * The thread count a session gets when the user leaves it to us: ONNX Runtime's own choice for small models, one
+ * The thread count a session gets when the user leaves it to us: one thread for small models, one
  * per physical core for full-size ones (README, Performance: SD1.5 ran 1.9× faster with two threads here), and
  * the user's number whenever one is set; and which models' weights are re-packed as their session is made.
  */
@@ -32,9 +32,9 @@ class ThreadChoiceTest {
   }
 
   @Test
-  void smallModelsGetOnnxRuntimesChoiceAndLargeOnesACoreEach() throws Exception {
+  void smallModelsGetOneThreadAndLargeOnesACoreEach() throws Exception {
     try (OrtRuntime r = new OrtRuntime(RuntimeSettings.defaults().withCuda(false))) {
-      assertEquals(0, r.threadsFor(ModelSource.of(TestModels.tinySd().resolve("unet/model.onnx"))));
+      assertEquals(1, r.threadsFor(ModelSource.of(TestModels.tinySd().resolve("unet/model.onnx"))));
       assertEquals(Cores.physical(), r.threadsFor(ModelSource.of(largeModel())));
     }
   }
