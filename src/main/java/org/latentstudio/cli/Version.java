@@ -1,12 +1,12 @@
 package org.latentstudio.cli;
 
+import org.latentstudio.app.AppVersion;
 import picocli.CommandLine;
 
-/** Reads the version from the jar manifest, so it is not written twice. */
+/** {@code --version}: the version in the jar's manifest. */
 final class Version implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Version.class.getPackage().getImplementationVersion();
-    return new String[] {"Latent Studio " + (v == null ? "(development build)" : v)};
+    return new String[] {"Latent Studio " + AppVersion.get()};
   }
 }

@@ -9,6 +9,7 @@ import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
+import org.latentstudio.app.ErrorLog;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
 import org.latentstudio.app.StartupClock;
@@ -63,6 +64,7 @@ public final class StudioApp extends Application {
     }
     StartupClock.mark("settings and app context");
     StudioWindow window = new StudioWindow(stage, cfg);
+    new UnexpectedErrors(ErrorLog.in(cfg.userDir()), cfg.dialogs().apply(stage), window::status).install();
     StartupClock.mark("window built");
     if (StartupClock.enabled()) {
       StartupTrace.attach(window);
