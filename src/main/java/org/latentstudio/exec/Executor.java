@@ -202,8 +202,7 @@ public final class Executor implements AutoCloseable {
     } catch (NodeException e) {
       throw new NodeExecutionException(node.id(), node.typeId(), e.getMessage(), e);
     } catch (OutOfMemoryError e) {
-      throw new NodeExecutionException(node.id(), node.typeId(),
-          "ran out of memory; try a smaller image or batch, or give Java more memory (-Xmx)", e);
+      throw new NodeExecutionException(node.id(), node.typeId(), outOfMemory(e), e);
     } catch (Exception | LinkageError | AssertionError e) {
       throw new NodeExecutionException(node.id(), node.typeId(), "unexpected error: " + describe(e), e);
     }
@@ -233,6 +232,24 @@ public final class Executor implements AutoCloseable {
             + " where the value comes from", null);
       }
     }
+  }
+
+  /**
+   * What ran out, its limit, and how to raise it: Java's heap, or its direct memory (model weights merged with a
+   * LoRA), which is capped at the heap's maximum unless set; the installed app takes JVM options from
+   * JAVA_TOOL_OPTIONS, the source launcher from LATENTSTUDIO_JAVA_OPTS.
+   */
+  static String outOfMemory(OutOfMemoryError e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    boolean direct = message.contains("direct buffer memory");
+    java.util.regex.Matcher limit = java.util.regex.Pattern.compile("limit: (\\d+)").matcher(message);
+    long bytes = direct && limit.find() ? Long.parseLong(limit.group(1)) : Runtime.getRuntime().maxMemory();
+    String what = direct ? "Java's memory for model weights" : "Java's memory";
+    String option = direct ? "-XX:MaxDirectMemorySize=16g" : "-Xmx16g";
+    return String.format(java.util.Locale.ROOT, "ran out of memory (%s, at most %.1f GB here); try a smaller image "
+        + "or batch, or allow more: start with JAVA_TOOL_OPTIONS=%s (the installed app) "
+        + "or LATENTSTUDIO_JAVA_OPTS=%s (the source launcher), within the machine's memory",
+        what, bytes / (double) (1L << 30), option, option);
   }
 
   private static String describe(Throwable e) {

@@ -319,6 +319,32 @@ class ExecutorTest {
     }
   }
   /** A node type "Fp" reading a file, whose fingerprint is the file's {@code version}: it changes on disk. */
+  /** Running out of memory says which memory, its limit, and the option that raises it. */
+  @Test
+  void runningOutOfMemorySaysWhichAndHowToAllowMore() {
+    Graph g = new GraphBuilder().node("f", "Fp").build();
+    java.util.function.Function<OutOfMemoryError, String> failure = error -> {
+      NodeRegistry reg = new NodeRegistry().register(fileNode(new java.util.concurrent.atomic.AtomicInteger(),
+          ctx -> {
+            throw error;
+          }));
+      try (Executor ex = new Executor(reg, new OutputCache(1 << 20), new Services())) {
+        RunResult r = ex.run(new RunRequest(g, Set.of(NodeId.of("f")), RunSettings.defaults(Path.of("out")), ""),
+            ExecutionListener.NONE, new CancellationToken());
+        assertEquals(RunResult.Status.FAILED, r.status());
+        return r.error().getMessage();
+      }
+    };
+    String direct = failure.apply(new OutOfMemoryError(
+        "Cannot reserve 3932160 bytes of direct buffer memory (allocated: 2146959364, limit: 2147483648)"));
+    assertTrue(direct.contains("memory for model weights, at most 2.0 GB here"), direct);
+    assertTrue(direct.contains("JAVA_TOOL_OPTIONS=-XX:MaxDirectMemorySize=16g"), direct);
+    String heap = failure.apply(new OutOfMemoryError("Java heap space"));
+    assertTrue(heap.contains(String.format(java.util.Locale.ROOT, "at most %.1f GB",
+        Runtime.getRuntime().maxMemory() / (double) (1L << 30))), heap);
+    assertTrue(heap.contains("JAVA_TOOL_OPTIONS=-Xmx16g"), heap);
+  }
+
   private static NodeType fileNode(java.util.concurrent.atomic.AtomicInteger version,
       java.util.function.Consumer<ExecContext> onRun) {
     return new NodeType() {
