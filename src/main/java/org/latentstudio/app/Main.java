@@ -15,7 +15,18 @@ public final class Main {
   public static void main(String[] args) {
     StartupClock.mark("main");
     if (args.length == 0 || args.length == 1 && isOpenableFile(args[0])) {
-      org.latentstudio.ui.StudioApp.launchStudio(args);
+      String noDisplay = noDisplay(System.getenv(), System.getProperty("os.name", ""),
+          System.getProperty("glass.platform"));
+      if (noDisplay != null) {
+        System.err.println(noDisplay);
+        System.exit(2);
+      }
+      try {
+        org.latentstudio.ui.StudioApp.launchStudio(args);
+      } catch (UnsupportedOperationException e) { // JavaFX: "Unable to open DISPLAY" (one set but not there)
+        System.err.println("latentstudio: cannot open the studio's window (" + e.getMessage() + "). " + HEADLESS);
+        System.exit(2);
+      }
       return;
     }
     int code = LatentStudioCommand.execute(args);
@@ -33,6 +44,30 @@ public final class Main {
    */
   public static final String TRAINING = "latentstudio.aot.training";
   public static final String STUDIO_TRAINING = "studio";
+
+  private static final String HEADLESS = "Without a screen, use the command line: latentstudio run WORKFLOW.json, "
+      + "latentstudio serve (ComfyUI's API), latentstudio --help.";
+
+  /**
+   * Why the studio cannot open a window here, or null: on Linux and other X11/Wayland systems, neither DISPLAY nor
+   * WAYLAND_DISPLAY set (over ssh, in a container, a service); JavaFX would otherwise end in a bare stack trace.
+   * macOS and Windows always have a screen, and a chosen JavaFX platform (the tests' headless Monocle) needs none.
+   */
+  static String noDisplay(java.util.Map<String, String> env, String osName, String glassPlatform) {
+    String os = osName.toLowerCase(Locale.ROOT);
+    if (glassPlatform != null || os.startsWith("mac") || os.startsWith("windows")) {
+      return null;
+    }
+    if (isSet(env.get("DISPLAY")) || isSet(env.get("WAYLAND_DISPLAY"))) {
+      return null;
+    }
+    return "latentstudio: no screen to open the studio on (DISPLAY and WAYLAND_DISPLAY are not set: over ssh, "
+        + "try ssh -X). " + HEADLESS;
+  }
+
+  private static boolean isSet(String value) {
+    return value != null && !value.isBlank();
+  }
 
   /** A workflow (.json) or a picture that may carry one (.png) that exists: never a command name. */
   static boolean isOpenableFile(String arg) {
