@@ -87,18 +87,11 @@ class CompiledModelTest extends RuntimeTest {
     SdModel plain = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp), CompileOptions.cpu());
     SdModel fused = SdModels.open(TestModels.shapesPack(), null, new GraphCache(tmp), new CompileOptions(false, true));
     assertNotEquals(plain.unet().key(), fused.unet().key());
-    java.util.Random r = new java.util.Random(3);
-    float[] x = new float[2 * 4 * 8 * 8];
-    float[] c = new float[2 * 77 * 64];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < c.length; i++) {
-      c[i] = (float) r.nextGaussian();
-    }
+    Tensor x = OrtRuntimeTest.random(3, 2, 4, 8, 8);
+    Tensor c = OrtRuntimeTest.random(4, 2, 77, 64);
     try (UNet a = UNet.open(runtime, plain); UNet b = UNet.open(runtime, fused)) {
-      Tensor pa = a.predict(Tensor.of(x, 2, 4, 8, 8), 500f, Tensor.of(c, 2, 77, 64));
-      Tensor pb = b.predict(Tensor.of(x, 2, 4, 8, 8), 500f, Tensor.of(c, 2, 77, 64));
+      Tensor pa = a.predict(x, 500f, c);
+      Tensor pb = b.predict(x, 500f, c);
       assertTrue(pa.maxAbsDiff(pb) < 1e-4, "max diff " + pa.maxAbsDiff(pb));
     }
   }

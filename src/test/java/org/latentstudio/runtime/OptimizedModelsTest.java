@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.TestModels;
 
 /**
@@ -34,12 +32,8 @@ class OptimizedModelsTest {
         OnnxModel decoder = lease.model();
         String input = decoder.inputNames().iterator().next();
         String output = decoder.outputNames().iterator().next();
-        float[] latents = new float[4 * 8 * 8];
-        Random r = new Random(7);
-        for (int i = 0; i < latents.length; i++) {
-          latents[i] = (float) r.nextGaussian();
-        }
-        return decoder.run(new ModelInputs().floats(input, Tensor.of(latents, 1, 4, 8, 8)), output).get(output).data();
+        return decoder.run(new ModelInputs().floats(input, OrtRuntimeTest.random(7, 1, 4, 8, 8)), output).get(output)
+            .data();
       }
     }
   }
@@ -50,6 +44,15 @@ class OptimizedModelsTest {
     Files.write(s.model(), new byte[20]);
     Files.write(s.folder().resolve(OptimizedModels.WEIGHTS), new byte[80]);
     models.commit(s);
+  }
+
+  /** Models under {@code budget} holding entries "old" and "recent" of 100 bytes each, "old" used a minute ago. */
+  private static OptimizedModels oldAndRecent(Path dir, long budget) throws Exception {
+    OptimizedModels models = new OptimizedModels(dir, budget, 0);
+    save(models, "old");
+    save(models, "recent");
+    Files.setLastModifiedTime(models.find("old").getParent(), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    return models;
   }
 
   private List<Path> entries(Path dir) throws Exception {
@@ -92,12 +95,8 @@ class OptimizedModelsTest {
   @Test
   void theLeastRecentlyUsedEntriesGoBeyondTheBudget() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sessions"));
-    OptimizedModels models = new OptimizedModels(dir, 250, 0);
-    save(models, "old");
-    save(models, "recent");
+    OptimizedModels models = oldAndRecent(dir, 250);
     assertEquals(2, entries(dir).size(), "200 bytes fit 250");
-    Path old = models.find("old").getParent();
-    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
     save(models, "new");
     assertEquals(2, entries(dir).size());
     assertEquals(null, models.find("old"), "the least recently used went");
@@ -108,10 +107,7 @@ class OptimizedModelsTest {
   @Test
   void trimmingToASmallerBudgetDropsTheLeastRecentlyUsedAtOnce() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sessions"));
-    OptimizedModels models = new OptimizedModels(dir, 1000, 0);
-    save(models, "old");
-    save(models, "recent");
-    Files.setLastModifiedTime(models.find("old").getParent(), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    OptimizedModels models = oldAndRecent(dir, 1000);
     new OptimizedModels(dir, 150, 0).trim();
     assertEquals(List.of(models.find("recent").getParent()), entries(dir), "one of 100 bytes fits 150");
     new OptimizedModels(dir, 0, 0).trim();

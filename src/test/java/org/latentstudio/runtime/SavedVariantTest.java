@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +14,6 @@ import org.latentstudio.lora.LoraFile;
 import org.latentstudio.lora.LoraMatcher;
 import org.latentstudio.lora.LoraPart;
 import org.latentstudio.lora.LoraPatch;
-import org.latentstudio.tensor.Tensor;
 import org.latentstudio.testing.SafetensorsWriter;
 import org.latentstudio.testing.TestModels;
 import org.latentstudio.weights.SafetensorsFile;
@@ -39,17 +37,8 @@ class SavedVariantTest {
       LoraPatch patch = LoraPatch.of(LoraMatcher.match(LoraFile.read(LoraMergeTest.DIR.resolve(
           "tiny_a_kohya.safetensors")), runtime.loraTargets(model.unet(), LoraPart.UNET), null), LoraPart.UNET,
           strength);
-      Random r = new Random(11);
-      float[] x = new float[2 * 4 * 8 * 8];
-      float[] c = new float[2 * 77 * 32];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) r.nextGaussian();
-      }
-      for (int i = 0; i < c.length; i++) {
-        c[i] = (float) r.nextGaussian();
-      }
       try (UNet unet = UNet.open(runtime, model.unet().withLoras(List.of(patch)))) {
-        return unet.predict(Tensor.of(x, 2, 4, 8, 8), 500f, Tensor.of(c, 2, 77, 32)).data();
+        return unet.predict(OrtRuntimeTest.random(11, 2, 4, 8, 8), 500f, OrtRuntimeTest.random(12, 2, 77, 32)).data();
       }
     }
   }
