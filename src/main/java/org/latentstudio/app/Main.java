@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.latentstudio.cli.LatentStudioCommand;
+import org.latentstudio.runtime.OrtTelemetry;
 
 /**
  * Entry point: with no arguments, or with one workflow or picture file (as a desktop's "Open with" passes it),
@@ -14,6 +15,7 @@ public final class Main {
 
   public static void main(String[] args) {
     StartupClock.mark("main");
+    OrtTelemetry.turnOff(); // first: the environment may change only while no other thread reads it
     if (args.length == 0 || args.length == 1 && isOpenableFile(args[0])) {
       String noDisplay = noDisplay(System.getenv(), System.getProperty("os.name", ""),
           System.getProperty("glass.platform"));

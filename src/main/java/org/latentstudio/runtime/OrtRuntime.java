@@ -46,6 +46,7 @@ public final class OrtRuntime implements AutoCloseable {
   };
 
   public OrtRuntime(RuntimeSettings settings) {
+    OrtTelemetry.turnOff(); // a no-op after Main's call; here for programs that start elsewhere (benchmarks)
     this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "latentstudio");
     this.settings = settings;
     this.provider = chooseProvider(settings);
