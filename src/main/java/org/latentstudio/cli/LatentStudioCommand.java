@@ -79,15 +79,10 @@ public final class LatentStudioCommand {
       // read on the second core while picocli builds and parses the command line
       WorkflowPreread preread = WorkflowPreread.start(app, args);
       ContextFactory factory = new ContextFactory(app, interrupt, preread);
-      CommandLine cli = new CommandLine(new LatentStudioCommand(), factory);
       // "run" (and no help asked for) needs only "run"; anything else gets them all, so help and errors list them
       boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")
           && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"));
-      for (var e : SUBCOMMANDS.entrySet()) {
-        if (!one || e.getKey().equals(args[0])) {
-          cli.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
-        }
-      }
+      CommandLine cli = commandLine(factory, name -> !one || name.equals(args[0]));
       cli.setOut(out);
       cli.setErr(err);
       cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -105,6 +100,25 @@ public final class LatentStudioCommand {
       return CANCELLED;
     }
     return code;
+  }
+
+  /** The command line with the subcommands {@code wanted} accepts, each made by {@code factory}. */
+  static CommandLine commandLine(CommandLine.IFactory factory, java.util.function.Predicate<String> wanted) {
+    CommandLine cli = new CommandLine(new LatentStudioCommand(), factory);
+    for (var e : SUBCOMMANDS.entrySet()) {
+      if (wanted.test(e.getKey())) {
+        cli.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
+      }
+    }
+    return cli;
+  }
+
+  /**
+   * The whole command line, for a bash completion script ({@link BashCompletion}): its commands are described,
+   * never run, so they get no {@link AppContext}.
+   */
+  static CommandLine forDescription() {
+    return commandLine(new ContextFactory(null, new CancellationToken(), null), name -> true);
   }
 
   /**

@@ -1,0 +1,59 @@
+package org.latentstudio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The completion script the .deb installs, run by bash as a user's Tab key would. */
+class BashCompletionTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void completesEveryCommandByName() throws Exception {
+    assertEquals("run validate export nodes bench tokenize serve help", complete("latentstudio", ""));
+    assertEquals("run", complete("latentstudio", "ru"));
+    assertEquals("bench", complete("latentstudio", "be"));
+  }
+
+  @Test
+  void completesEachCommandsOwnOptions() throws Exception {
+    assertEquals("--output", complete("latentstudio", "run", "--ou"));
+    assertEquals("--port", complete("latentstudio", "serve", "--p"));
+    assertEquals("--runs", complete("latentstudio", "bench", "--ru"));
+  }
+
+  @Test
+  void completesFileNamesForAWorkflow() throws Exception {
+    Files.writeString(tmp.resolve("portrait.json"), "{}");
+    assertEquals(tmp.resolve("portrait.json").toString(), complete("latentstudio", "run", tmp + "/por"));
+  }
+
+  /** What bash offers for the last of {@code words}, space-separated. */
+  private String complete(String... words) throws IOException, InterruptedException {
+    Path script = tmp.resolve("latentstudio-completion.bash");
+    Files.writeString(script, BashCompletion.script());
+    StringBuilder array = new StringBuilder();
+    for (String w : words) {
+      array.append(" '").append(w.replace("'", "'\\''")).append('\'');
+    }
+    String program = "source \"$1\"; COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1)
+        + "; _complete_latentstudio; echo \"${COMPREPLY[*]}\"";
+    List<String> command = new ArrayList<>(List.of("bash", "-c", program, "bash", script.toString()));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("bash did not finish");
+    }
+    return out;
+  }
+}
