@@ -318,7 +318,7 @@ class ExecutorTest {
       assertEquals(2, runs.get());
     }
   }
-  /** A node type "Fp" reading a file, whose fingerprint is the file's {@code version}: it changes on disk. */
+
   /** Running out of memory says which memory, its limit, and the option that raises it. */
   @Test
   void runningOutOfMemorySaysWhichAndHowToAllowMore() {
@@ -345,6 +345,7 @@ class ExecutorTest {
     assertTrue(heap.contains("JAVA_TOOL_OPTIONS=-Xmx16g"), heap);
   }
 
+  /** A node type "Fp" reading a file, whose fingerprint is the file's {@code version}: it changes on disk. */
   private static NodeType fileNode(java.util.concurrent.atomic.AtomicInteger version,
       java.util.function.Consumer<ExecContext> onRun) {
     return new NodeType() {
