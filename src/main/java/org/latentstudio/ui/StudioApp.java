@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -25,7 +26,17 @@ public final class StudioApp extends Application {
 
   private AppContext context;
 
+  /**
+   * JavaFX runs from the class path here (the installer's jars as the tests', and ControlsFX then needs no
+   * --add-exports into JavaFX's modules); JavaFX 21 calls that "unsupported" in a warning at every start, which
+   * tells a user nothing. Its other warnings still show. Held in a field: java.util.logging holds loggers weakly,
+   * and a collected one would lose the filter.
+   */
+  private static final Logger JAVAFX_LOG = Logger.getLogger("javafx");
+
   public static void launchStudio(String[] args) {
+    JAVAFX_LOG.setFilter(r -> r.getMessage() == null
+        || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
     Application.launch(StudioApp.class, args);
   }
 
