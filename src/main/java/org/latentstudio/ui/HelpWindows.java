@@ -1,6 +1,8 @@
 package org.latentstudio.ui;
 
 import atlantafx.base.theme.Styles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
@@ -11,6 +13,8 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.Stage;
+import org.latentstudio.app.AppPaths;
+import org.latentstudio.app.AppVersion;
 
 /** The Help menu's windows: the keyboard shortcuts, built from {@link Shortcuts#ALL}, and About. */
 final class HelpWindows {
@@ -58,11 +62,15 @@ final class HelpWindows {
   }
 
   static void showAbout(Stage owner, StudioConfig cfg) {
-    Alert a = new Alert(Alert.AlertType.INFORMATION,
-        "A node-graph studio for Stable Diffusion on ONNX Runtime.\n\nUser folder: " + cfg.userDir()
-            + "\nOutput folder: " + cfg.outputDir());
+    String text = "A node-graph studio for Stable Diffusion on ONNX Runtime.\n\nUser folder: " + cfg.userDir()
+        + "\nOutput folder: " + cfg.outputDir();
+    Path legal = AppPaths.home().resolve("legal"); // the installed app's (installer/lib/collect-legal)
+    if (Files.isDirectory(legal)) {
+      text += "\n\nThe libraries it ships and their licences: " + legal;
+    }
+    Alert a = new Alert(Alert.AlertType.INFORMATION, text);
     a.initOwner(owner);
-    a.setHeaderText(StudioWindow.TITLE);
+    a.setHeaderText(StudioWindow.TITLE + " " + AppVersion.get());
     a.setTitle("About " + StudioWindow.TITLE);
     a.show();
   }
