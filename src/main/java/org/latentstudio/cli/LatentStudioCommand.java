@@ -73,15 +73,16 @@ public final class LatentStudioCommand {
     int code;
     try (AppContext app = new AppContext(settings, err::println)) {
       StartupClock.mark("app context made");
-      if (args.length > 0 && RENDERING.contains(args[0])) {
+      boolean help = Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help"));
+      boolean version = Arrays.stream(args).anyMatch(a -> a.equals("-V") || a.equals("--version"));
+      if (args.length > 0 && RENDERING.contains(args[0]) && !help && !version) {
         app.startRuntimeEarly(); // loads while the command line is built and the workflow read
       }
       // read on the second core while picocli builds and parses the command line
       WorkflowPreread preread = WorkflowPreread.start(app, args);
       ContextFactory factory = new ContextFactory(app, interrupt, preread);
       // "run" (and no help asked for) needs only "run"; anything else gets them all, so help and errors list them
-      boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")
-          && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"));
+      boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help") && !help;
       CommandLine cli = commandLine(factory, name -> !one || name.equals(args[0]));
       cli.setOut(out);
       cli.setErr(err);

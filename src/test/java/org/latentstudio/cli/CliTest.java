@@ -49,6 +49,17 @@ class CliTest {
     }
   }
 
+  /** Help and the version start nothing: no ONNX Runtime loaded in the background, and none of its lines. */
+  @Test
+  void helpStartsNoRuntime() {
+    for (String[] args : java.util.List.of(new String[] {"run", "--help"}, new String[] {"bench", "-h"},
+        new String[] {"serve", "--help"}, new String[] {"run", "-V"})) {
+      Result r = cli(args);
+      assertEquals(0, r.exit(), r::all);
+      assertFalse(r.err().contains("ONNX Runtime"), String.join(" ", args) + ":\n" + r.err());
+    }
+  }
+
   @Test
   void runPrintsTheResultAndExitsZero() {
     Result r = cli("run", workflow("math.json"), "--output", dir.toString());
