@@ -1,5 +1,6 @@
 package org.latentstudio.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.latentstudio.graph.Graph;
@@ -26,6 +27,28 @@ public final class Overrides {
       g = applyOne(g, catalog, a);
     }
     return g;
+  }
+
+  /**
+   * What {@code --set} can change, one {@code NODE_ID.INPUT=VALUE} a line in the graph's order: each input with a
+   * value, that value (line breaks written as \n), or nothing after the '=' where a link feeds it, since setting
+   * it replaces the link. Nodes of an unknown type are left out; validation names them.
+   */
+  public static List<String> settable(Graph g, NodeCatalog catalog) {
+    List<String> lines = new ArrayList<>();
+    for (Node n : g.nodeList()) {
+      NodeSchema schema = catalog.schema(n.type()).orElse(null);
+      for (InputSpec spec : schema == null ? List.<InputSpec>of() : schema.inputs()) {
+        if (!spec.hasWidget()) {
+          continue;
+        }
+        Object value = g.linkInto(new PortRef(n.id(), spec.name())).isPresent() ? null
+            : WidgetValues.effective(n, spec);
+        String text = value == null ? "" : WidgetValues.format(value).replace("\n", "\\n");
+        lines.add(n.id().value() + "." + spec.name() + "=" + text);
+      }
+    }
+    return lines;
   }
 
   private static Graph applyOne(Graph g, NodeCatalog catalog, String assignment) throws BadOverride {

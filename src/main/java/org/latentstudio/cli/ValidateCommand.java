@@ -13,13 +13,16 @@ import org.latentstudio.interop.comfy.ModelNames;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code latentstudio validate WORKFLOW.json [--set ...]}: reads the file and checks it as {@code run} would,
- * without running. Both go through the {@link Planner}, so what one refuses the other refuses too; problems in
- * nodes the run would not need are shown as warnings, since {@code run} does not stop for them either.
+ * {@code latentstudio validate WORKFLOW.json [--set ...] [--inputs]}: reads the file and checks it as {@code run}
+ * would, without running; with {@code --inputs} it first lists what {@code --set} can change (which the bash
+ * completion of {@code --set} reads). Both go through the {@link Planner}, so what one refuses the other refuses
+ * too; problems in nodes the run would not need are shown as warnings, since {@code run} does not stop for them
+ * either.
  */
 @Command(name = "validate", description = "Check a workflow file as run would, without running it.")
 final class ValidateCommand implements Callable<Integer> {
@@ -27,6 +30,10 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Mixin
   WorkflowOptions workflow;
+
+  @Option(names = "--inputs", description = "Also list what --set can change, one NODE_ID.INPUT=VALUE a line, "
+      + "with its value now (nothing after = where a link feeds it).")
+  boolean inputs;
 
   @Spec
   CommandSpec spec;
@@ -47,6 +54,9 @@ final class ValidateCommand implements Callable<Integer> {
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;
+    }
+    if (inputs) {
+      Overrides.settable(graph, app.registry()).forEach(out::println);
     }
     Planner.Check check = new Planner(app.registry()).check(graph, Set.of());
     for (Problem p : check.elsewhere()) {

@@ -37,6 +37,28 @@ class BashCompletionTest {
     assertEquals(tmp.resolve("portrait.json").toString(), complete("latentstudio", "run", tmp + "/por"));
   }
 
+  /** After --set: the inputs of the workflow named earlier on the line, as the command itself reads them. */
+  @Test
+  void completesTheWorkflowsInputsAfterSet() throws Exception {
+    String command = launcher().toString();
+    String workflow = Path.of(System.getProperty("latentstudio.repo", ".")).resolve("graphs/txt2img.json").toString();
+    assertEquals("sampler.seed= sampler.steps= sampler.sampler_name= sampler.scheduler=",
+        complete(command, "run", workflow, "--set", "sampler.s"));
+    assertEquals("positive.text=", complete(command, "bench", workflow, "--runs", "3", "--set", "pos"));
+    assertEquals("", complete(command, "run", "--set", "sampler.s"), "no workflow on the line yet");
+  }
+
+  /** A command that runs this build's command line in a fresh JVM, as the installed latentstudio does. */
+  private Path launcher() throws IOException {
+    Path script = tmp.resolve("latentstudio");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(script, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -Dlatentstudio.user.dir='"
+        + tmp.resolve("user") + "' -cp '" + System.getProperty("java.class.path")
+        + "' org.latentstudio.app.Main \"$@\"\n");
+    script.toFile().setExecutable(true);
+    return script;
+  }
+
   /** What bash offers for the last of {@code words}, space-separated. */
   private String complete(String... words) throws IOException, InterruptedException {
     Path script = tmp.resolve("latentstudio-completion.bash");

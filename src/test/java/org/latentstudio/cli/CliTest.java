@@ -60,6 +60,18 @@ class CliTest {
     }
   }
 
+  /** validate --inputs: what --set can change, with the values after this line's own --set, one a line. */
+  @Test
+  void validateListsTheInputsSetCanChange() {
+    Result r = cli("validate", "graphs/txt2img.json", "--inputs", "--set", "positive.text=a red\nsquare");
+    assertEquals(0, r.exit(), r::all);
+    java.util.List<String> lines = r.out().lines().toList();
+    assertTrue(lines.contains("sampler.steps=20"), r.out());
+    assertTrue(lines.contains("positive.text=a red\\nsquare"), "a line break written as \\n: " + r.out());
+    assertFalse(r.out().contains("positive.clip"), "an input only a link can feed is not listed: " + r.out());
+    assertTrue(lines.get(lines.size() - 1).startsWith("ok: "), r.out());
+  }
+
   @Test
   void runPrintsTheResultAndExitsZero() {
     Result r = cli("run", workflow("math.json"), "--output", dir.toString());
