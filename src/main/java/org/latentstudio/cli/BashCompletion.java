@@ -16,33 +16,57 @@ public final class BashCompletion {
 
   static String script() {
     String picocli = AutoComplete.bash("latentstudio", LatentStudioCommand.forDescription());
-    // picocli offers nothing after --set; the workflow's own inputs are what a user types there
+    // picocli offers nothing after --set, nor after its '=' (a word of its own in bash); the workflow's own inputs
+    // and their values are what a user types there
     String nothing = "    --set)\n      return\n      ;;";
-    if (!picocli.contains(nothing)) {
+    String cases = "  case ${prev_word} in\n";
+    if (!picocli.contains(nothing) || !picocli.contains(cases)) {
       throw new IllegalStateException("picocli's completion script changed: no '--set)' case to complete inputs in");
     }
-    return picocli.replace(nothing, "    --set)\n      _latentstudio_complete_set\n      return\n      ;;") + SET_INPUTS;
+    return picocli.replace(nothing, "    --set)\n      _latentstudio_complete_set\n      return\n      ;;")
+        .replace(cases, "  _latentstudio_complete_set_value && return\n" + cases) + SET_INPUTS;
   }
 
   /**
    * Completes {@code --set NODE_ID.INPUT=} from the workflow named earlier on the line, as {@code latentstudio
-   * validate WORKFLOW --inputs} lists them (the command as typed, so a launcher by path works too). Bash splits
-   * words at '=', so the candidates end there, with no space after, and the value follows.
+   * validate WORKFLOW --inputs} lists them, and the value after the '=' where it comes from a list ({@code
+   * --choices}), with the command as typed, so a launcher by path works too. Bash splits words at '=', so the
+   * input's candidates end there, with no space after.
    */
   private static final String SET_INPUTS = """
 
-      # --set NODE_ID.INPUT=: the inputs of the workflow named earlier on the line
-      function _latentstudio_complete_set() {
-        local word workflow=
+      # the workflow named on the line being completed (its first .json or .png), if it exists
+      function _latentstudio_workflow() {
+        local word
         for word in "${COMP_WORDS[@]:2:COMP_CWORD-2}"; do
-          case "$word" in *.json|*.JSON|*.png|*.PNG) workflow=${word/#\\~/$HOME}; break ;; esac
+          case "$word" in
+            *.json|*.JSON|*.png|*.PNG) word=${word/#\\~/$HOME}; [ -f "$word" ] && echo "$word"; return ;;
+          esac
         done
-        [ -f "$workflow" ] || return 0
-        local IFS=$'\\n' inputs
+      }
+
+      # --set NODE_ID.INPUT=: the inputs of that workflow
+      function _latentstudio_complete_set() {
+        local workflow IFS=$'\\n' inputs
+        workflow=$(_latentstudio_workflow)
+        [ -n "$workflow" ] || return 0
         inputs=$("${COMP_WORDS[0]/#\\~/$HOME}" validate "$workflow" --inputs 2>/dev/null |
           sed -n 's/^\\([^ =]*\\.[^ =]*=\\).*/\\1/p')
         COMPREPLY=( $(compgen -W "$inputs" -- "${COMP_WORDS[COMP_CWORD]}") )
         type compopt &>/dev/null && compopt -o nospace
+      }
+
+      # --set NODE_ID.INPUT=VALUE: the values it takes where they come from a list; fails elsewhere
+      function _latentstudio_complete_set_value() {
+        (( COMP_CWORD >= 4 )) && [ "${COMP_WORDS[COMP_CWORD-1]}" = "=" ] &&
+          [ "${COMP_WORDS[COMP_CWORD-3]}" = --set ] || return 1
+        local workflow IFS=$'\\n' values
+        workflow=$(_latentstudio_workflow)
+        [ -n "$workflow" ] || return 0
+        values=$("${COMP_WORDS[0]/#\\~/$HOME}" validate "$workflow" --choices "${COMP_WORDS[COMP_CWORD-2]}" \\
+          2>/dev/null)
+        COMPREPLY=( $(compgen -W "$values" -- "${COMP_WORDS[COMP_CWORD]}") )
+        return 0
       }
       """;
 }

@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code latentstudio validate WORKFLOW.json [--set ...] [--inputs]}: reads the file and checks it as {@code run}
- * would, without running; with {@code --inputs} it first lists what {@code --set} can change (which the bash
- * completion of {@code --set} reads). Both go through the {@link Planner}, so what one refuses the other refuses
+ * {@code latentstudio validate WORKFLOW.json [--set ...] [--inputs | --choices NODE_ID.INPUT]}: reads the file and
+ * checks it as {@code run} would, without running; with {@code --inputs} it first lists what {@code --set} can
+ * change, and {@code --choices} lists an input's values instead (both read by the bash completion of
+ * {@code --set}). Both go through the {@link Planner}, so what one refuses the other refuses
  * too; problems in nodes the run would not need are shown as warnings, since {@code run} does not stop for them
  * either.
  */
@@ -34,6 +35,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--inputs", description = "Also list what --set can change, one NODE_ID.INPUT=VALUE a line, "
       + "with its value now (nothing after = where a link feeds it).")
   boolean inputs;
+
+  @Option(names = "--choices", paramLabel = "NODE_ID.INPUT", description = "List the values the input takes where "
+      + "they come from a list (a sampler's names, the models of its kind in the model folders) instead.")
+  String choicesOf;
 
   @Spec
   CommandSpec spec;
@@ -51,6 +56,10 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       opened = new WorkflowFiles(app.registry(), ModelNames.of(app.models())).read(workflow.file);
       graph = Overrides.apply(opened.workflow().graph(), app.registry(), workflow.sets);
+      if (choicesOf != null) {
+        Overrides.choices(graph, app.registry(), app.models(), choicesOf).forEach(out::println);
+        return LatentStudioCommand.OK;
+      }
     } catch (WorkflowFormatException | Overrides.BadOverride e) {
       err.println("error: " + e.getMessage());
       return LatentStudioCommand.BAD_INPUT;

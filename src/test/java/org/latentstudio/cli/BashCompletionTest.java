@@ -48,6 +48,18 @@ class BashCompletionTest {
     assertEquals("", complete(command, "run", "--set", "sampler.s"), "no workflow on the line yet");
   }
 
+  /** After --set NODE_ID.INPUT= (bash makes the '=' a word): the values it takes, where they come from a list. */
+  @Test
+  void completesAListedValueAfterSet() throws Exception {
+    String command = launcher().toString();
+    String workflow = Path.of(System.getProperty("latentstudio.repo", ".")).resolve("graphs/txt2img.json").toString();
+    assertEquals("euler euler_ancestral", complete(command, "run", workflow, "--set", "sampler.sampler_name", "=",
+        "eu"));
+    assertEquals("shapes", complete(command, "run", workflow, "--set", "checkpoint.path", "=", "sha"),
+        "the bundled model, by its name in the model folders");
+    assertEquals("", complete(command, "run", workflow, "--set", "sampler.steps", "=", "2"), "a free value");
+  }
+
   /** A command that runs this build's command line in a fresh JVM, as the installed latentstudio does. */
   private Path launcher() throws IOException {
     Path script = tmp.resolve("latentstudio");

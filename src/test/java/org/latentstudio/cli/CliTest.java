@@ -72,6 +72,17 @@ class CliTest {
     assertTrue(lines.get(lines.size() - 1).startsWith("ok: "), r.out());
   }
 
+  /** validate --choices: an input's values where they come from a list, and a misspelt input named. */
+  @Test
+  void validateListsTheValuesOfAListedInput() {
+    Result r = cli("validate", "graphs/txt2img.json", "--choices", "sampler.scheduler");
+    assertEquals(0, r.exit(), r::all);
+    assertTrue(r.out().lines().toList().containsAll(java.util.List.of("normal", "karras")), r.out());
+    Result typo = cli("validate", "graphs/txt2img.json", "--choices", "sampler.schedular");
+    assertEquals(LatentStudioCommand.BAD_INPUT, typo.exit(), typo::all);
+    assertTrue(typo.err().contains("did you mean 'scheduler'"), typo.err());
+  }
+
   @Test
   void runPrintsTheResultAndExitsZero() {
     Result r = cli("run", workflow("math.json"), "--output", dir.toString());
