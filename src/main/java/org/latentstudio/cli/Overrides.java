@@ -16,9 +16,9 @@ import org.latentstudio.graph.WidgetValues;
 import org.latentstudio.runtime.ModelLibrary;
 
 /**
- * Applies {@code --set NODE_ID.INPUT=VALUE} to a graph. Setting an input that is fed by a link replaces the
- * link with the value, which is what "set this input" means. Range checks are left to validation, which
- * names the node.
+ * Applies {@code --set NODE_ID.INPUT=VALUE} to a graph, and says what it can set and to what ({@code validate
+ * --inputs}, {@code --choices}, the bash completion). Setting an input that is fed by a link replaces the link
+ * with the value, which is what "set this input" means. Range checks are left to validation, which names the node.
  */
 public final class Overrides {
   private Overrides() {}

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code latentstudio validate WORKFLOW.json [--set ...] [--inputs | --choices NODE_ID.INPUT]}: reads the file and
  * checks it as {@code run} would, without running; with {@code --inputs} it first lists what {@code --set} can
  * change, and {@code --choices} lists an input's values instead (both read by the bash completion of
- * {@code --set}). Both go through the {@link Planner}, so what one refuses the other refuses
+ * {@code --set}). Validate and run both go through the {@link Planner}, so what one refuses the other refuses
  * too; problems in nodes the run would not need are shown as warnings, since {@code run} does not stop for them
  * either.
  */
