@@ -35,10 +35,13 @@ public final class BashCompletion {
    */
   private static final String SET_INPUTS = """
 
-      # the workflow named on the line being completed (its first .json or .png), if it exists
+      # the workflow named on the line being completed (its first .json or .png that is not an option's value or
+      # a --set value), if it exists
       function _latentstudio_workflow() {
-        local word
-        for word in "${COMP_WORDS[@]:2:COMP_CWORD-2}"; do
+        local i word
+        for (( i = 2; i < COMP_CWORD; i++ )); do
+          case "${COMP_WORDS[i-1]}" in =|--set|-o|--output) continue ;; esac
+          word=${COMP_WORDS[i]}
           case "$word" in
             *.json|*.JSON|*.png|*.PNG) word=${word/#\\~/$HOME}; [ -f "$word" ] && echo "$word"; return ;;
           esac

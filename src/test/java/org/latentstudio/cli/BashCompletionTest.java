@@ -46,6 +46,9 @@ class BashCompletionTest {
         complete(command, "run", workflow, "--set", "sampler.s"));
     assertEquals("positive.text=", complete(command, "bench", workflow, "--runs", "3", "--set", "pos"));
     assertEquals("", complete(command, "run", "--set", "sampler.s"), "no workflow on the line yet");
+    String photo = Files.writeString(tmp.resolve("photo.png"), "not a picture").toString();
+    assertEquals("sampler.steps=", complete(command, "run", "--set", "mask.image", "=", photo, workflow, "--set",
+        "sampler.st"), "a --set value that names a file is not the workflow");
   }
 
   /** After --set NODE_ID.INPUT= (bash makes the '=' a word): the values it takes, where they come from a list. */
