@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.Promise;
 import org.latentstudio.exec.Executor;
 import org.latentstudio.runtime.ModelLibrary;
 
@@ -290,7 +292,9 @@ final class ApiHandler extends Handler.Abstract {
       parser.setMaxLength(UPLOAD_LIMIT);
       parser.setMaxMemoryFileSize(UPLOAD_LIMIT);
       parser.setMaxParts(16);
-      parts = parser.parse(new ByteBufferContentSource(ByteBuffer.wrap(body))).get();
+      CompletableFuture<MultiPartFormData.Parts> parsed = new CompletableFuture<>();
+      parser.parse(new ByteBufferContentSource(ByteBuffer.wrap(body)), Promise.Invocable.toPromise(parsed));
+      parts = parsed.get();
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw BadRequest.of("the multipart body cannot be read: " + cause.getMessage());

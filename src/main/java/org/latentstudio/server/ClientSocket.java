@@ -1,5 +1,6 @@
 package org.latentstudio.server;
 
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
@@ -31,8 +32,9 @@ public final class ClientSocket implements Session.Listener.AutoDemanding {
   }
 
   @Override
-  public void onWebSocketClose(int status, String reason) {
+  public void onWebSocketClose(int status, String reason, Callback callback) {
     hub.remove(clientId, session);
+    callback.succeed();
   }
 
   @Override

@@ -86,9 +86,9 @@ public final class ComfyServer implements AutoCloseable {
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
   }
 
-  /** WebSocket clients connected now. */
-  public int clients() {
-    return hub.size();
+  /** Whether a WebSocket client with this id is connected now. */
+  public boolean connected(String clientId) {
+    return hub.has(clientId);
   }
 
   public InetSocketAddress boundTo() {

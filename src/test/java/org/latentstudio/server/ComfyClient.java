@@ -61,6 +61,8 @@ public final class ComfyClient implements AutoCloseable {
     this.clientId = clientId;
   }
 
+  private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+
   public ComfyClient connect() throws Exception {
     ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/ws?clientId=" + clientId),
         new WebSocket.Listener() {
@@ -80,6 +82,12 @@ public final class ComfyClient implements AutoCloseable {
               text.setLength(0);
             }
             w.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+            closed.complete(status);
             return null;
           }
 
@@ -180,6 +188,12 @@ public final class ComfyClient implements AutoCloseable {
 
   static JsonNode link(String id, int slot) {
     return MAPPER.createArrayNode().add(id).add(slot);
+  }
+
+  /** Closes the socket as a browser does, and waits for the server's close in reply; its status code. */
+  public int closeNormally(long seconds) throws Exception {
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(seconds, TimeUnit.SECONDS);
+    return closed.get(seconds, TimeUnit.SECONDS);
   }
 
   @Override

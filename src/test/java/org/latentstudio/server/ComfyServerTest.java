@@ -52,6 +52,20 @@ class ComfyServerTest {
     return new ComfyClient(server.url(), UUID.randomUUID().toString()).connect();
   }
 
+  /** A client that closes its socket gets the server's close in reply and is forgotten. */
+  @Test
+  void aClientThatClosesItsSocketIsForgotten() throws Exception {
+    ComfyClient c = client();
+    c.await(m -> m.type().equals("status"), 10);
+    assertTrue(server.connected(c.clientId));
+    assertEquals(1000, c.closeNormally(10), "the server's reply to a normal close");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (server.connected(c.clientId) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertFalse(server.connected(c.clientId), "the session is still kept after the client closed it");
+  }
+
   @Test
   void theWebsocketExampleGetsItsPicture() throws Exception {
     try (ComfyClient c = client()) {
