@@ -1,5 +1,6 @@
 package org.latentstudio.cli;
 
+import java.util.List;
 import picocli.AutoComplete;
 
 /**
@@ -16,15 +17,22 @@ public final class BashCompletion {
 
   static String script() {
     String picocli = AutoComplete.bash("latentstudio", LatentStudioCommand.forDescription());
-    // picocli offers nothing after --set, nor after its '=' (a word of its own in bash); the workflow's own inputs
-    // and their values are what a user types there
-    String nothing = "    --set)\n      return\n      ;;";
+    // picocli offers nothing after --set (or bench's --vary), nor after its '=' (a word of its own in bash); the
+    // workflow's own inputs and their values are what a user types there
     String cases = "  case ${prev_word} in\n";
-    if (!picocli.contains(nothing) || !picocli.contains(cases)) {
-      throw new IllegalStateException("picocli's completion script changed: no '--set)' case to complete inputs in");
+    if (!picocli.contains(cases)) {
+      throw new IllegalStateException("picocli's completion script changed: no 'case ${prev_word}' to hook into");
     }
-    return picocli.replace(nothing, "    --set)\n      _latentstudio_complete_set\n      return\n      ;;")
-        .replace(cases, "  _latentstudio_complete_set_value && return\n" + cases) + SET_INPUTS;
+    String script = picocli.replace(cases, "  _latentstudio_complete_set_value && return\n" + cases);
+    for (String option : List.of("--set", "--vary")) {
+      String nothing = "    " + option + ")\n      return\n      ;;";
+      if (!script.contains(nothing)) {
+        throw new IllegalStateException("picocli's completion script changed: no '" + option + ")' case to "
+            + "complete inputs in");
+      }
+      script = script.replace(nothing, "    " + option + ")\n      _latentstudio_complete_set\n      return\n      ;;");
+    }
+    return script + SET_INPUTS;
   }
 
   /**
@@ -40,7 +48,7 @@ public final class BashCompletion {
       function _latentstudio_workflow() {
         local i word
         for (( i = 2; i < COMP_CWORD; i++ )); do
-          case "${COMP_WORDS[i-1]}" in =|--set|-o|--output) continue ;; esac
+          case "${COMP_WORDS[i-1]}" in =|--set|--vary|-o|--output) continue ;; esac
           word=${COMP_WORDS[i]}
           case "$word" in
             *.json|*.JSON|*.png|*.PNG) word=${word/#\\~/$HOME}; [ -f "$word" ] && echo "$word"; return ;;
@@ -61,8 +69,8 @@ public final class BashCompletion {
 
       # --set NODE_ID.INPUT=VALUE: the values it takes where they come from a list; fails elsewhere
       function _latentstudio_complete_set_value() {
-        (( COMP_CWORD >= 4 )) && [ "${COMP_WORDS[COMP_CWORD-1]}" = "=" ] &&
-          [ "${COMP_WORDS[COMP_CWORD-3]}" = --set ] || return 1
+        (( COMP_CWORD >= 4 )) && [ "${COMP_WORDS[COMP_CWORD-1]}" = "=" ] || return 1
+        case "${COMP_WORDS[COMP_CWORD-3]}" in --set|--vary) ;; *) return 1 ;; esac
         local workflow IFS=$'\\n' values
         workflow=$(_latentstudio_workflow)
         [ -n "$workflow" ] || return 0

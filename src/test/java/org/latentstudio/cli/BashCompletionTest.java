@@ -37,7 +37,7 @@ class BashCompletionTest {
     assertEquals(tmp.resolve("portrait.json").toString(), complete("latentstudio", "run", tmp + "/por"));
   }
 
-  /** After --set: the inputs of the workflow named earlier on the line, as the command itself reads them. */
+  /** After --set (and --vary): the inputs of the workflow named earlier on the line, as the command reads them. */
   @Test
   void completesTheWorkflowsInputsAfterSet() throws Exception {
     String command = launcher().toString();
@@ -45,6 +45,7 @@ class BashCompletionTest {
     assertEquals("sampler.seed= sampler.steps= sampler.sampler_name= sampler.scheduler=",
         complete(command, "run", workflow, "--set", "sampler.s"));
     assertEquals("positive.text=", complete(command, "bench", workflow, "--runs", "3", "--set", "pos"));
+    assertEquals("sampler.cfg=", complete(command, "bench", workflow, "--vary", "sampler.c"), "bench's --vary too");
     assertEquals("", complete(command, "run", "--set", "sampler.s"), "no workflow on the line yet");
     String photo = Files.writeString(tmp.resolve("photo.png"), "not a picture").toString();
     assertEquals("sampler.steps=", complete(command, "run", "--set", "mask.image", "=", photo, workflow, "--set",
