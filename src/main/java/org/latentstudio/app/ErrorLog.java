@@ -37,10 +37,8 @@ public final class ErrorLog {
   public synchronized boolean record(Thread thread, Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
-    String report = "=== " + Instant.now() + "  Latent Studio " + AppVersion.get() + ", Java "
-        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", thread \"" + thread.getName()
-        + "\"\n" + trace + "\n";
+    String report = "=== " + Instant.now() + "  Latent Studio " + AppVersion.get() + ", "
+        + AppVersion.environment() + ", thread \"" + thread.getName() + "\"\n" + trace + "\n";
     try {
       Files.createDirectories(file.getParent());
       if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {

@@ -62,8 +62,8 @@ final class HelpWindows {
   }
 
   static void showAbout(Stage owner, StudioConfig cfg) {
-    String text = "A node-graph studio for Stable Diffusion on ONNX Runtime.\n\nUser folder: " + cfg.userDir()
-        + "\nOutput folder: " + cfg.outputDir();
+    String text = "A node-graph studio for Stable Diffusion on ONNX Runtime.\n\n" + AppVersion.environment()
+        + "\n\nUser folder: " + cfg.userDir() + "\nOutput folder: " + cfg.outputDir();
     Path legal = AppPaths.home().resolve("legal"); // the installed app's (installer/lib/collect-legal)
     if (Files.isDirectory(legal)) {
       text += "\n\nThe libraries it ships and their licences: " + legal;

@@ -49,6 +49,17 @@ class CliTest {
     }
   }
 
+  /** The version, and what a bug report needs with it: ONNX Runtime's, Java's and the system's. */
+  @Test
+  void versionNamesOnnxRuntimeJavaAndTheSystem() {
+    Result r = cli("--version");
+    assertEquals(0, r.exit(), r::all);
+    java.util.List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("Latent Studio "), r.out());
+    assertTrue(lines.get(1).matches("ONNX Runtime \\d+\\.\\d+\\.\\d+ \\(onnxruntime(_gpu)?\\), Java "
+        + java.util.regex.Pattern.quote(System.getProperty("java.version")) + " .*"), r.out());
+  }
+
   /** Help and the version start nothing: no ONNX Runtime loaded in the background, and none of its lines. */
   @Test
   void helpStartsNoRuntime() {
