@@ -47,7 +47,7 @@ final class StudioLayout {
     VBox middle = new VBox(canvas, gallery);
     VBox.setVgrow(canvas, Priority.ALWAYS);
     SplitPane main = new SplitPane(leftTabs, middle, right);
-    main.setDividerPositions(0.17, 0.78);
+    main.setDividerPositions(0.19, 0.78);
     SplitPane.setResizableWithParent(leftTabs, false);
     SplitPane.setResizableWithParent(right, false);
     runs.problems().addListener((ListChangeListener<RunController.ProblemItem>) c -> {
