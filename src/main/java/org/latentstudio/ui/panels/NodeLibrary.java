@@ -16,6 +16,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Circle;
@@ -102,6 +103,9 @@ public final class NodeLibrary extends VBox {
 
   private final class SchemaCell extends TreeCell<Object> {
     SchemaCell() {
+      // as wide as the panel, never wider: a long name ends in "..." (its tooltip has it whole) instead of giving
+      // the whole list a sideways scroll bar
+      setPrefWidth(0);
       setOnMouseClicked(e -> {
         if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() instanceof NodeSchema s) {
           add.accept(s);
@@ -133,8 +137,10 @@ public final class NodeLibrary extends VBox {
         for (OutputSpec o : s.outputs()) {
           dots.getChildren().add(new Circle(3.5, Palette.of(o.type())));
         }
+        dots.setMinWidth(Region.USE_PREF_SIZE);
         Label name = new Label(s.displayName());
         HBox box = new HBox(6, name, dots);
+        box.setMinWidth(0);
         box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         setGraphic(box);
         setTooltip(new Tooltip(describe(s)));
