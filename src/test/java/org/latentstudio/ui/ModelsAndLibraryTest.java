@@ -1,6 +1,7 @@
 package org.latentstudio.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -47,6 +48,29 @@ class ModelsAndLibraryTest extends StudioTestBase {
     robot.clickOn("#library-filter").eraseText(10).write("note");
     robot.clickOn("Note").type(KeyCode.ENTER);
     waitUntil("the note", () -> studio.document().graph().nodes().size() == 2);
+  }
+
+  /** At its narrowest the library still scrolls only up and down: long names end in "..." instead. */
+  @Test
+  void longNamesDoNotMakeTheLibraryScrollSideways() {
+    load(Graph.empty());
+    fx(() -> {
+      for (javafx.scene.Node n : studio.library().getScene().getRoot().lookupAll(".split-pane")) {
+        javafx.scene.control.SplitPane pane = (javafx.scene.control.SplitPane) n;
+        if (pane.getItems().size() == 3) {
+          pane.setDividerPositions(0, 0.78); // the left panel at its minimum width
+        }
+      }
+      return null;
+    });
+    WaitForAsyncUtils.waitForFxEvents();
+    var tree = studio.library().tree();
+    double width = fx(() -> tree.getWidth());
+    assertTrue(width < 230, "the library should be narrower than its longest names here: " + width);
+    boolean sideways = fx(() -> tree.lookupAll(".scroll-bar").stream()
+        .map(javafx.scene.control.ScrollBar.class::cast)
+        .anyMatch(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible()));
+    assertFalse(sideways, "a sideways scroll bar under the node library at " + width + " px");
   }
 
   @Test
