@@ -71,7 +71,9 @@ public final class LatentStudioCommand {
     }
     StartupClock.mark("settings read");
     int code;
-    try (AppContext app = new AppContext(settings, err::println)) {
+    // run --quiet prints only results and errors, so not which execution provider ONNX Runtime uses either
+    boolean quiet = args.length > 0 && args[0].equals("run") && Arrays.asList(args).contains("--quiet");
+    try (AppContext app = new AppContext(settings, quiet ? notice -> { } : err::println)) {
       StartupClock.mark("app context made");
       boolean help = Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help"));
       boolean version = Arrays.stream(args).anyMatch(a -> a.equals("-V") || a.equals("--version"));

@@ -60,6 +60,23 @@ class PipelineCliTest {
     assertEquals("5", r.out().lines().skip(1).findFirst().orElse(""));
   }
 
+  /** run says which execution provider ONNX Runtime uses; run --quiet prints only the result. */
+  @Test
+  void quietPrintsOnlyTheResult() {
+    Path out = dir.resolve("quiet");
+    String[] run = {"run", "graphs/txt2img.json", "--set", "checkpoint.path=" + TestModels.tinySd(), "--set",
+        "sampler.steps=2", "-o", out.toString()};
+    CliTest.Result loud = cli(run);
+    assertEquals(0, loud.exit(), loud::all);
+    assertTrue(loud.err().contains("ONNX Runtime: "), loud.err());
+    String[] quietRun = java.util.Arrays.copyOf(run, run.length + 1);
+    quietRun[run.length] = "--quiet";
+    CliTest.Result quiet = cli(quietRun);
+    assertEquals(0, quiet.exit(), quiet::all);
+    assertEquals("", quiet.err(), "nothing but the result");
+    assertTrue(quiet.out().startsWith("saved "), quiet.out());
+  }
+
   @Test
   void sizesThatAreNotMultiplesOf8AreRefusedBeforeRunning() {
     CliTest.Result r = cli("run", "graphs/txt2img.json", "--set", "checkpoint.path=" + TestModels.tinySd(),
