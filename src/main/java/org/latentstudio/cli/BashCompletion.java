@@ -49,11 +49,35 @@ public final class BashCompletion {
         local i word
         for (( i = 2; i < COMP_CWORD; i++ )); do
           case "${COMP_WORDS[i-1]}" in =|--set|--vary|-o|--output) continue ;; esac
-          word=${COMP_WORDS[i]}
+          word=$(_latentstudio_unquote "${COMP_WORDS[i]}")
           case "$word" in
-            *.json|*.JSON|*.png|*.PNG) word=${word/#\\~/$HOME}; [ -f "$word" ] && echo "$word"; return ;;
+            *.json|*.JSON|*.png|*.PNG) [ -f "$word" ] && echo "$word"; return ;;
           esac
         done
+      }
+
+      # the word as the command will get it: quotes and backslashes taken away, a leading ~/ made the home folder;
+      # nothing is expanded or run
+      function _latentstudio_unquote() {
+        local in=$1 out= quote= c i
+        [[ $in == '~/'* ]] && { out=$HOME; in=${in:1}; }
+        for (( i = 0; i < ${#in}; i++ )); do
+          c=${in:i:1}
+          if [ "$quote" = "'" ]; then
+            if [ "$c" = "'" ]; then quote=; else out+=$c; fi
+          elif [ "$c" = '\\' ]; then
+            i=$((i + 1)); c=${in:i:1}
+            if [ "$quote" = '"' ] && [[ $c != [\\"\\\\\\$\\`] ]]; then out+='\\'; fi
+            out+=$c
+          elif [ "$c" = '"' ]; then
+            if [ "$quote" = '"' ]; then quote=; else quote='"'; fi
+          elif [ "$c" = "'" ] && [ -z "$quote" ]; then
+            quote="'"
+          else
+            out+=$c
+          fi
+        done
+        printf '%s\\n' "$out"
       }
 
       # --set NODE_ID.INPUT=: the inputs of that workflow
@@ -61,7 +85,7 @@ public final class BashCompletion {
         local workflow IFS=$'\\n' inputs
         workflow=$(_latentstudio_workflow)
         [ -n "$workflow" ] || return 0
-        inputs=$("${COMP_WORDS[0]/#\\~/$HOME}" validate "$workflow" --inputs 2>/dev/null |
+        inputs=$("$(_latentstudio_unquote "${COMP_WORDS[0]}")" validate "$workflow" --inputs 2>/dev/null |
           sed -n 's/^\\([^ =]*\\.[^ =]*=\\).*/\\1/p')
         COMPREPLY=( $(compgen -W "$inputs" -- "${COMP_WORDS[COMP_CWORD]}") )
         type compopt &>/dev/null && compopt -o nospace
@@ -74,8 +98,8 @@ public final class BashCompletion {
         local workflow IFS=$'\\n' values
         workflow=$(_latentstudio_workflow)
         [ -n "$workflow" ] || return 0
-        values=$("${COMP_WORDS[0]/#\\~/$HOME}" validate "$workflow" --choices "${COMP_WORDS[COMP_CWORD-2]}" \\
-          2>/dev/null)
+        values=$("$(_latentstudio_unquote "${COMP_WORDS[0]}")" validate "$workflow" \\
+          --choices "${COMP_WORDS[COMP_CWORD-2]}" 2>/dev/null)
         COMPREPLY=( $(compgen -W "$values" -- "${COMP_WORDS[COMP_CWORD]}") )
         return 0
       }

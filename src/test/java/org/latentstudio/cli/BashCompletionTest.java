@@ -52,6 +52,22 @@ class BashCompletionTest {
         "sampler.st"), "a --set value that names a file is not the workflow");
   }
 
+  /** A workflow (and a launcher) in a folder with a space: the word as typed, quoted or with backslashes. */
+  @Test
+  void findsAWorkflowWhosePathIsQuoted() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("my flows"));
+    Path workflow = Files.copy(Path.of(System.getProperty("latentstudio.repo", ".")).resolve("graphs/txt2img.json"),
+        folder.resolve("it's mine.json"));
+    String command = Files.move(launcher(), folder.resolve("latentstudio")).toString().replace(" ", "\\ ");
+    String escaped = workflow.toString().replace(" ", "\\ ").replace("'", "\\'");
+    assertEquals("sampler.steps=", complete(command, "run", escaped, "--set", "sampler.st"), "backslashes");
+    String quoted = "\"" + workflow + "\"";
+    assertEquals("sampler.steps=", complete(command, "run", quoted, "--set", "sampler.st"), "double quotes");
+    String mixed = "'" + folder + "'/it\\'s\\ mine.json";
+    assertEquals("euler euler_ancestral", complete(command, "run", mixed, "--set", "sampler.sampler_name", "=", "eu"),
+        "single quotes and backslashes");
+  }
+
   /** After --set NODE_ID.INPUT= (bash makes the '=' a word): the values it takes, where they come from a list. */
   @Test
   void completesAListedValueAfterSet() throws Exception {
