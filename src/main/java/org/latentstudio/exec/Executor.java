@@ -5,11 +5,14 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.InputSpec;
 import org.latentstudio.graph.NodeId;
@@ -234,6 +237,9 @@ public final class Executor implements AutoCloseable {
     }
   }
 
+  /** The JDK's "Cannot reserve N bytes of direct buffer memory (allocated: A, limit: L)". */
+  private static final Pattern DIRECT_LIMIT = Pattern.compile("limit: (\\d+)");
+
   /**
    * What ran out, its limit, and how to raise it: Java's heap, or its direct memory (model weights merged with a
    * LoRA), which is capped at the heap's maximum unless set; the installed app takes JVM options from
@@ -242,11 +248,11 @@ public final class Executor implements AutoCloseable {
   static String outOfMemory(OutOfMemoryError e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     boolean direct = message.contains("direct buffer memory");
-    java.util.regex.Matcher limit = java.util.regex.Pattern.compile("limit: (\\d+)").matcher(message);
+    Matcher limit = DIRECT_LIMIT.matcher(message);
     long bytes = direct && limit.find() ? Long.parseLong(limit.group(1)) : Runtime.getRuntime().maxMemory();
     String what = direct ? "Java's memory for model weights" : "Java's memory";
     String option = direct ? "-XX:MaxDirectMemorySize=16g" : "-Xmx16g";
-    return String.format(java.util.Locale.ROOT, "ran out of memory (%s, at most %.1f GB here); try a smaller image "
+    return String.format(Locale.ROOT, "ran out of memory (%s, at most %.1f GB here); try a smaller image "
         + "or batch, or allow more: start with JAVA_TOOL_OPTIONS=%s (the installed app) "
         + "or LATENTSTUDIO_JAVA_OPTS=%s (the source launcher), within the machine's memory",
         what, bytes / (double) (1L << 30), option, option);
