@@ -36,7 +36,8 @@ public record Settings(List<Path> modelFolders, Path outputFolder, Provider prov
   /**
    * The default thread count, automatic: one thread for small models (a tiny-model image took 29–31 ms with one
    * against 51–68 ms with two) and one per physical core for full-size ones (an SD1.5 image at 256² 5.4–5.6 s
-   * against 10.0–10.9 s with one); see {@code OrtRuntime.threadsFor} and the README's performance section.
+   * against 10.0–10.9 s with one) and for a small model's pictures of 128² or more; see
+   * {@code OrtRuntime.threadsFor} and the README's performance section.
    */
   public static final int DEFAULT_THREADS = 0;
   public static final int MAX_THREADS = 256;

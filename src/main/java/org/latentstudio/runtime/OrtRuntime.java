@@ -115,19 +115,37 @@ public final class OrtRuntime implements AutoCloseable {
   static final long FIXED_DIMS_MAX_BYTES = 256L << 20;
 
   /**
-   * Intra-op threads for a session of {@code source}: the user's number if set; otherwise one thread for a small
+   * Intra-op threads for a session of {@code source} with {@code dims} fixed: the user's number if set; otherwise one thread for a small
    * model, whose operators take microseconds, so that waking a pool for each costs more than splitting it saves
    * (tiny models: 29–31 ms an image with one thread against 51–68 ms with two), and one thread per core for a
    * model of at least {@link #LARGE_MODEL_BYTES}, whose convolutions split well (SD1.5 at 256²: 5.4–5.6 s with two
-   * threads against 10.0–10.9 s with one; README, Performance). One, not ONNX Runtime's own choice: that was one
-   * on the 2-vCPU machine where this was measured, but is a pool of every physical core elsewhere, whose idle
-   * threads do not spin here.
+   * threads against 10.0–10.9 s with one; README, Performance), or for a small model's session whose calls work
+   * on a latent of at least {@link #SPLIT_POSITIONS} (the shapes pack at 256²: 0.70 s an image with two threads
+   * against 0.99 s with one). One, not ONNX Runtime's own choice: that was one on the 2-vCPU machine where this
+   * was measured, but is a pool of every physical core elsewhere, whose idle threads do not spin here.
    */
-  int threadsFor(ModelSource source) {
+  int threadsFor(ModelSource source, Map<String, Long> dims) {
     if (settings.intraOpThreads() != 0) {
       return settings.intraOpThreads();
     }
-    return isLarge(source) ? Cores.physical() : 1;
+    return isLarge(source) || latentPositions(dims) >= SPLIT_POSITIONS ? Cores.physical() : 1;
+  }
+
+  /**
+   * See {@link #threadsFor}: a latent of 16×16, a 128² image. The shapes pack's calls, one thread against two:
+   * at 64² the UNet 2.7 against 3.5 ms, at 96² 5.5 against 6.3 ms, at 128² 8.3 ms both and the VAE decoder 26
+   * against 17 ms, at 192² 20.7 against 16.4 ms and 63 against 37 ms.
+   */
+  static final long SPLIT_POSITIONS = 16 * 16;
+
+  /**
+   * The positions of the latent a session's calls work on: height times width ("height" and "width" of a UNet,
+   * "latent_height" and "latent_width" of a VAE decoder), or 0 where they are not fixed or there is none.
+   */
+  private static long latentPositions(Map<String, Long> dims) {
+    long height = dims.getOrDefault("height", dims.getOrDefault("latent_height", 0L));
+    long width = dims.getOrDefault("width", dims.getOrDefault("latent_width", 0L));
+    return height * width;
   }
 
   /**
@@ -547,7 +565,8 @@ public final class OrtRuntime implements AutoCloseable {
   }
 
   private OrtSession.SessionOptions sessionOptions(ModelSource source, Map<String, Long> dims) throws OrtException {
-    OrtSession.SessionOptions o = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA, threadsFor(source));
+    OrtSession.SessionOptions o = sessionOptions(provider.kind() == ExecutionProvider.Kind.CUDA,
+        threadsFor(source, dims));
     if (!prepacksWeights(source)) {
       o.addConfigEntry("session.disable_prepacking", "1");
     }

@@ -10,7 +10,7 @@ import java.lang.management.ManagementFactory;
  * @param cudaDevice         which GPU
  * @param sessionBudgetBytes loaded models beyond this size are unloaded, least recently used first
  * @param intraOpThreads     threads per model run; 0: one for small models, one per physical core
- *                           for full-size ones ({@code OrtRuntime.threadsFor})
+ *                           for full-size ones and for large calls ({@code OrtRuntime.threadsFor})
  * @param spinWait           let ONNX Runtime's idle threads spin between runs (off by default)
  */
 public record RuntimeSettings(boolean preferCuda, int cudaDevice, long sessionBudgetBytes, int intraOpThreads,

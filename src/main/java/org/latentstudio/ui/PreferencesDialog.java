@@ -86,7 +86,7 @@ public final class PreferencesDialog {
     grid.addRow(row++, new Label("Execution provider"), provider, hint("CUDA falls back to the CPU, saying why"));
     grid.addRow(row++, new Label("CUDA device"), cudaDevice, hint("which GPU, from 0"));
     grid.addRow(row++, new Label("Threads"), threads,
-        hint("per model run; 0: automatic (one for small models, one per core for full-size ones)"));
+        hint("per model run; 0: automatic (one, or one per core for full-size models and large pictures)"));
     grid.addRow(row++, new Label("Model memory"), sessionMemory, hint("e.g. 8g; 0: half the RAM"));
     grid.addRow(row++, new Label("Result cache"), outputCache, hint("node results kept for re-runs, e.g. 2g"));
     grid.addRow(row++, new Label("Saved models"), savedModels,
