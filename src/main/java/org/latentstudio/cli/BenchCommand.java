@@ -74,8 +74,10 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (output != null && output.toString().isBlank()) {
-      err.println("error: --output is empty; name a folder, or leave the option out for a temporary one");
+    String badOutput = FolderOption.problem("--output", output,
+        "name a folder, or leave the option out for a temporary one");
+    if (badOutput != null) {
+      err.println("error: " + badOutput);
       return LatentStudioCommand.BAD_INPUT;
     }
     if (runs < 1 || warmup < 1) {

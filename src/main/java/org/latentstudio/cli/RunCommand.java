@@ -54,8 +54,9 @@ final class RunCommand implements Callable<Integer> {
     app.startRuntimeEarly();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    if (output != null && output.toString().isBlank()) {
-      err.println("error: --output is empty; name a folder, for example --output out");
+    String badOutput = FolderOption.problem("--output", output, "name a folder, for example --output out");
+    if (badOutput != null) {
+      err.println("error: " + badOutput);
       return LatentStudioCommand.BAD_INPUT;
     }
     StartupClock.mark("command line read");

@@ -56,6 +56,14 @@ final class ServeCommand implements Callable<Integer> {
       err.println("error: --port must be between 0 and 65535, not " + port);
       return LatentStudioCommand.BAD_INPUT;
     }
+    for (String problem : new String[] {
+        FolderOption.problem("--output", output, "name a folder, or leave the option out for the default"),
+        FolderOption.problem("--input", input, "name a folder, or leave the option out for the default")}) {
+      if (problem != null) {
+        err.println("error: " + problem);
+        return LatentStudioCommand.BAD_INPUT;
+      }
+    }
     ServerFolders folders = folders();
     try {
       folders.create();

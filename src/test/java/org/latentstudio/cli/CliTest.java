@@ -224,6 +224,21 @@ class CliTest {
     }
   }
 
+  /** A file named as the output folder is refused before anything runs, not after the sampling at the save. */
+  @Test
+  void anOutputFolderThatIsAFileIsRefusedBeforeTheRun(@TempDir Path tmp) throws Exception {
+    Path file = Files.writeString(tmp.resolve("notes.txt"), "mine");
+    for (String[] args : new String[][] {{"run", workflow("math.json"), "-o", file.toString()},
+        {"bench", workflow("math.json"), "-o", file.toString()}, {"serve", "--output", file.toString()},
+        {"serve", "--input", file.toString()}}) {
+      Result r = cli(args);
+      assertEquals(2, r.exit(), () -> String.join(" ", args) + ": " + r.all());
+      assertTrue(r.err().contains(file + " is a file, not a folder; name a folder"), r.err());
+      assertFalse(r.err().contains("running"), r.err());
+    }
+    assertEquals("mine", Files.readString(file));
+  }
+
   @Test
   void validateTakesTheSameSetsAsRun() {
     Result r = cli("validate", workflow("math.json"), "--set", "area.operation=cube");

@@ -92,4 +92,15 @@ class OutputConfinementTest extends AppTest {
     assertTrue(save(output, "cat").succeeded());
     assertEquals(1, picturesUnder(real).size());
   }
+
+  /** The studio's and the server's output folder comes from the settings: a file there is named as the cause. */
+  @Test
+  void anOutputFolderThatIsAFileIsNamed() throws Exception {
+    Path file = Files.writeString(tmp.resolve("output"), "mine");
+    RunResult r = save(file, "in-a-file"); // a prefix of its own: a run the cache has seen saves nothing anew
+    assertEquals(RunResult.Status.FAILED, r.status());
+    assertTrue(r.failureMessage().contains("the output folder " + file + " is a file, not a folder; choose another"),
+        r.failureMessage());
+    assertEquals("mine", Files.readString(file));
+  }
 }

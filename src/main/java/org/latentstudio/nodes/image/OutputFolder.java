@@ -37,6 +37,10 @@ record OutputFolder(Path dir, String stem) {
     }
     try {
       if (!Files.isDirectory(root)) { // checked first: createDirectories on an existing folder throws and catches
+        if (Files.exists(root)) {
+          throw new NodeException("the output folder " + root + " is a file, not a folder; choose another output "
+              + "folder (Preferences, or --output)");
+        }
         Files.createDirectories(root);
       }
       Path dir = root;
