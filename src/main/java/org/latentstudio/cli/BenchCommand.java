@@ -116,8 +116,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       OrtRuntime runtime = app.runtime();
       NodeTimes times = new NodeTimes(runtime);
-      out.println("first run: " + ms(warm.nanos()) + " ms, then " + (warmup - 1) + " more warm-up runs ("
-          + runtime.provider().describe() + ")");
+      out.println("first run: " + ms(warm.nanos()) + " ms, then " + (warmup - 1) + " more warm-up runs (on "
+          + runtime.provider().where() + ")");
       long[] totals = new long[runs];
       long[] onnx = new long[runs];
       // CPU time shows the work apart from waiting for the cores, which other programs on a busy machine take

@@ -11,4 +11,9 @@ public record ExecutionProvider(Kind kind, int deviceId, String reason) {
     return kind == Kind.CUDA ? "ONNX Runtime: CUDA execution provider on GPU " + deviceId
         : "ONNX Runtime: CPU execution provider (" + reason + ")";
   }
+
+  /** Where the models run, without the why: "the CPU" or "GPU 0". */
+  public String where() {
+    return kind == Kind.CUDA ? "GPU " + deviceId : "the CPU";
+  }
 }

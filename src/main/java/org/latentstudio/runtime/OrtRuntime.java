@@ -597,7 +597,8 @@ public final class OrtRuntime implements AutoCloseable {
     }
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
       return new ExecutionProvider(ExecutionProvider.Kind.CPU, 0,
-          "this build uses the CPU onnxruntime artifact; build with mvn -Pcuda for a GPU");
+          "this build of Latent Studio has ONNX Runtime's CPU library only; a GPU needs its CUDA build, see the "
+          + "README, Running on a GPU");
     }
     try (OrtSession.SessionOptions probe = sessionOptions(true, s.intraOpThreads())) {
       return new ExecutionProvider(ExecutionProvider.Kind.CUDA, s.cudaDevice(), "");
