@@ -8,6 +8,8 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
@@ -54,8 +56,9 @@ final class HelpWindows {
     Stage help = new Stage();
     help.initOwner(owner);
     help.setTitle("Keyboard Shortcuts \u2014 " + StudioWindow.TITLE);
-    Scene scene = new Scene(scroll, 760, 720);
+    Scene scene = ScreenFit.scene(scroll, 760, 720); // it scrolls: on a low screen it is merely shorter
     Theme.apply(scene);
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), help::close);
     help.setScene(scene);
     help.show();
     return help;

@@ -46,7 +46,8 @@ public final class Shortcuts {
       new Shortcut("Canvas", "Escape", "Cancel the gesture, close the search, clear the selection"),
       new Shortcut("Widgets", "Drag a number sideways (Shift: fine)", "Change it; click the arrows to step"),
       new Shortcut("Widgets", "Click a number", "Type a value or an expression such as 512*1.5"),
+      new Shortcut("Gallery", "Click a picture", "View it large; Escape closes the viewer"),
       new Shortcut("Run", "Ctrl+Enter", "Queue the graph"),
       new Shortcut("Run", "Ctrl+.", "Cancel the running run"),
-      new Shortcut("Help", "F1", "This list"));
+      new Shortcut("Help", "F1", "This list; Escape closes it"));
 }

@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.InvalidSettingException;
@@ -99,13 +97,12 @@ public final class StudioWindow {
         new VBox(StudioMenus.build(this, files.recent()), StudioToolBar.build(runs, canvas, this::run)),
         null, statusBar.node(), null);
     root.setId("studio-root");
-    Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-    Scene scene = new Scene(root, Math.min(1440, screen.getWidth() - 40), Math.min(900, screen.getHeight() - 60));
+    Scene scene = ScreenFit.scene(root, 1440, 900);
     Theme.apply(scene);
     stage.setScene(scene);
     stage.setMinWidth(800);
     stage.setMinHeight(560);
-    placement.restore(screen);
+    placement.restore();
     stage.titleProperty().bind(files.windowTitle());
     stage.setOnCloseRequest(e -> {
       if (!confirmDiscard()) {

@@ -22,13 +22,14 @@ final class WindowPlacement {
 
   /**
    * Restores the saved place on the screen it overlaps; if none does (its monitor unplugged), only its size, within
-   * {@code primary}, and the window opens where the system puts it.
+   * the primary screen, and the window opens where the system puts it.
    */
-  void restore(Rectangle2D primary) {
+  void restore() {
     WindowState.load(file).ifPresent(w -> {
       Rectangle2D saved = new Rectangle2D(w.x(), w.y(), w.width(), w.height());
       List<Screen> screens = Screen.getScreensForRectangle(saved);
       if (screens.isEmpty()) {
+        Rectangle2D primary = Screen.getPrimary().getVisualBounds();
         stage.setWidth(Math.min(w.width(), primary.getWidth()));
         stage.setHeight(Math.min(w.height(), primary.getHeight()));
       } else {

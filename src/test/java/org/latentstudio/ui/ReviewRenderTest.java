@@ -76,8 +76,9 @@ class ReviewRenderTest extends StudioTestBase {
     BufferedImage b = SwingFXUtils.fromFXImage(img, null);
     Files.createDirectories(OUT);
     ImageIO.write(b, "png", OUT.resolve("shortcuts.png").toFile());
-    fx(help::close);
     assertTrue(b.getWidth() > 300);
+    robot.type(javafx.scene.input.KeyCode.ESCAPE);
+    waitUntil("Escape to close the list", () -> !help.isShowing());
   }
 
   @Test

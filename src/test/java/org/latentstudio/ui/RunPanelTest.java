@@ -70,7 +70,8 @@ class RunPanelTest extends StudioTestBase {
     // click it to see it large; the other action opens its folder
     robot.clickOn(robot.lookup("#gallery").lookup(".list-cell").nth(0).queryAs(javafx.scene.Node.class));
     waitUntil("the viewer", () -> studio.imageViewer() != null && studio.imageViewer().stage().isShowing());
-    fx(() -> studio.imageViewer().stage().hide());
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("Escape to close the viewer", () -> !studio.imageViewer().stage().isShowing());
     fx(() -> studio.gallery().list().getSelectionModel().select(0));
     robot.clickOn("#gallery-open-folder");
     waitUntil("the folder", () -> !desktop.opened.isEmpty());

@@ -8,6 +8,8 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -16,9 +18,10 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.latentstudio.ui.DesktopActions;
+import org.latentstudio.ui.ScreenFit;
 import org.latentstudio.ui.run.RunController.GalleryItem;
 
-/** A window that shows one finished picture large, at its real pixels when they fit. */
+/** A window that shows one finished picture large, scaled to the window; Escape closes it. */
 public final class ImageViewer {
   private final Stage stage = new Stage();
   private final ImageView view = new ImageView();
@@ -54,10 +57,11 @@ public final class ImageViewer {
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(8));
     BorderPane root = new BorderPane(center, null, null, bar, null);
-    Scene scene = new Scene(root, 720, 760);
+    Scene scene = ScreenFit.scene(root, 720, 760);
     if (owner != null && owner.getScene() != null) {
       scene.getStylesheets().setAll(owner.getScene().getStylesheets());
     }
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), stage::hide);
     stage.setScene(scene);
   }
 
