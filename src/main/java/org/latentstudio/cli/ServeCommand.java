@@ -2,10 +2,14 @@ package org.latentstudio.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
+import org.latentstudio.exec.CancellationToken;
+import org.latentstudio.exec.QueuedRun;
 import org.latentstudio.server.ComfyServer;
 import org.latentstudio.server.ServerFolders;
 import picocli.CommandLine.Command;
@@ -18,6 +22,8 @@ import picocli.CommandLine.Spec;
     + "...) so ComfyUI's scripts and clients run their prompts here. Stop with Ctrl+C.")
 final class ServeCommand implements Callable<Integer> {
   private final AppContext app;
+  private final CancellationToken interrupt;
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
   @Option(names = "--port", defaultValue = "8188", description = "Port (default: ${DEFAULT-VALUE}, ComfyUI's).")
   int port;
@@ -37,8 +43,9 @@ final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  ServeCommand(AppContext app) {
+  ServeCommand(AppContext app, CancellationToken interrupt) {
     this.app = app;
+    this.interrupt = interrupt;
   }
 
   /** --output, else the settings' output folder (as the studio's server uses), else ~/.latentstudio/output. */
@@ -81,16 +88,38 @@ final class ServeCommand implements Callable<Integer> {
           + ". Is another server (ComfyUI?) using the port? Try --port " + (port + 1));
       return LatentStudioCommand.FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "latentstudio-serve-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "latentstudio-serve-stop")); // SIGTERM
     err.println("Serving ComfyUI's API at " + server.url() + " (WebSocket " + server.url().replace("http", "ws")
         + "/ws); pictures go to " + folders.output() + ", uploads to " + folders.input() + ". Ctrl+C stops.");
     err.flush();
-    stopped.await();
-    return LatentStudioCommand.OK;
+    while (!interrupt.isCancelled()) { // Ctrl+C cancels it (CtrlC)
+      Thread.sleep(100);
+    }
+    stop(server);
+    return LatentStudioCommand.CANCELLED;
+  }
+
+  /**
+   * Cancels every prompt, waits for the running one to end its step, then closes the server: ONNX Runtime must
+   * not be torn down while a call is inside it (see {@link CtrlC}). Once, whether Ctrl+C or SIGTERM asks first.
+   */
+  private void stop(ComfyServer server) {
+    if (stopping.getAndSet(true)) {
+      return;
+    }
+    List<QueuedRun> runs = app.executor().queue().active();
+    runs.forEach(QueuedRun::cancel);
+    for (QueuedRun run : runs) {
+      try {
+        run.result().get();
+      } catch (ExecutionException e) {
+        // it failed rather than stopped: stopped all the same
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    server.close();
   }
 
   private static String rootMessage(Throwable e) {
