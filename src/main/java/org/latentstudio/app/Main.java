@@ -31,6 +31,11 @@ public final class Main {
       }
       return;
     }
+    String unopenable = args.length == 1 ? notOpenable(args[0]) : null;
+    if (unopenable != null) {
+      System.err.println(unopenable);
+      System.exit(LatentStudioCommand.BAD_INPUT);
+    }
     int code = LatentStudioCommand.execute(args);
     if (code == 0 && STUDIO_TRAINING.equals(System.getProperty(TRAINING))) {
       org.latentstudio.ui.StudioApp.launchStudio(new String[0]);
@@ -69,6 +74,36 @@ public final class Main {
 
   private static boolean isSet(String value) {
     return value != null && !value.isBlank();
+  }
+
+  /**
+   * Why the one argument, which names a file rather than a command or an option, is not one the studio opens; null
+   * otherwise (a mistyped command is left to the command line, which suggests the nearest).
+   */
+  static String notOpenable(String arg) {
+    if (arg.startsWith("-") || LatentStudioCommand.isCommand(arg)) {
+      return null;
+    }
+    String lower = arg.toLowerCase(Locale.ROOT);
+    boolean kind = lower.endsWith(".json") || lower.endsWith(".png");
+    Path path;
+    try {
+      path = Path.of(arg);
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+    String opens = "; the studio opens a workflow (.json) or a picture that carries one (.png), and "
+        + "latentstudio run FILE runs one";
+    if (kind && !Files.exists(path)) {
+      return "latentstudio: " + arg + " does not exist" + opens;
+    }
+    if (Files.isDirectory(path)) {
+      return "latentstudio: " + arg + " is a folder" + opens;
+    }
+    if (!kind && Files.isRegularFile(path)) {
+      return "latentstudio: " + arg + " is neither a workflow nor a picture" + opens;
+    }
+    return null;
   }
 
   /** A workflow (.json) or a picture that may carry one (.png) that exists: never a command name. */

@@ -38,6 +38,11 @@ public final class LatentStudioCommand {
     return m;
   }
 
+  /** Whether {@code name} is one of the commands ({@code run}, {@code serve}, ...). */
+  public static boolean isCommand(String name) {
+    return SUBCOMMANDS.containsKey(name);
+  }
+
   /** Exit codes shared by all subcommands. */
   public static final int OK = 0;
   public static final int FAILED = 1;
