@@ -1,6 +1,7 @@
 package org.latentstudio.app;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.latentstudio.cli.LatentStudioCommand;
@@ -89,7 +90,7 @@ public final class Main {
     Path path;
     try {
       path = Path.of(arg);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return null;
     }
     String opens = "; the studio opens a workflow (.json) or a picture that carries one (.png), and "

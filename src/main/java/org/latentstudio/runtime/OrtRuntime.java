@@ -115,14 +115,15 @@ public final class OrtRuntime implements AutoCloseable {
   static final long FIXED_DIMS_MAX_BYTES = 256L << 20;
 
   /**
-   * Intra-op threads for a session of {@code source} with {@code dims} fixed: the user's number if set; otherwise one thread for a small
-   * model, whose operators take microseconds, so that waking a pool for each costs more than splitting it saves
-   * (tiny models: 29–31 ms an image with one thread against 51–68 ms with two), and one thread per core for a
-   * model of at least {@link #LARGE_MODEL_BYTES}, whose convolutions split well (SD1.5 at 256²: 5.4–5.6 s with two
-   * threads against 10.0–10.9 s with one; README, Performance), or for a small model's session whose calls work
-   * on a latent of at least {@link #SPLIT_POSITIONS} (the shapes pack at 256²: 0.70 s an image with two threads
-   * against 0.99 s with one). One, not ONNX Runtime's own choice: that was one on the 2-vCPU machine where this
-   * was measured, but is a pool of every physical core elsewhere, whose idle threads do not spin here.
+   * Intra-op threads for a session of {@code source} with {@code dims} fixed: the user's number if set; otherwise
+   * one thread for a small model, whose operators take microseconds, so that waking a pool for each costs more than
+   * splitting it saves (tiny models: 29–31 ms an image with one thread against 51–68 ms with two), and one thread
+   * per core for a model of at least {@link #LARGE_MODEL_BYTES}, whose convolutions split well (SD1.5 at 256²:
+   * 5.4–5.6 s with two threads against 10.0–10.9 s with one; README, Performance), or for a small model's session
+   * whose calls work on a latent of at least {@link #SPLIT_POSITIONS} (the shapes pack at 256²: 0.70 s an image
+   * with two threads against 0.99 s with one). One, not ONNX Runtime's own choice: that was one on the 2-vCPU
+   * machine where this was measured, but is a pool of every physical core elsewhere, whose idle threads do not
+   * spin here.
    */
   int threadsFor(ModelSource source, Map<String, Long> dims) {
     if (settings.intraOpThreads() != 0) {

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.latentstudio.testing.TestModels;
 
 /**
- * The thread count a session gets when the user leaves it to us: one thread for small models, one
- * per physical core for full-size ones and for a small model's calls on large latents (README, Performance: SD1.5 ran 1.9× faster with two threads here), and
- * the user's number whenever one is set; and which models' weights are re-packed as their session is made.
+ * The thread count a session gets when the user leaves it to us: one thread for small models, one per physical
+ * core for full-size ones (README, Performance: SD1.5 ran 1.9× faster with two threads here) and for a small
+ * model's calls on large latents, and the user's number whenever one is set; and which models' weights are
+ * re-packed as their session is made.
  */
 class ThreadChoiceTest {
   @TempDir
