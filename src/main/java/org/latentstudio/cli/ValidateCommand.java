@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
+import org.latentstudio.exec.GraphValidationException;
+import org.latentstudio.exec.Plan;
+import org.latentstudio.exec.PlannedNode;
 import org.latentstudio.exec.Planner;
 import org.latentstudio.graph.Graph;
 import org.latentstudio.graph.Problem;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
  * change, and {@code --choices} lists an input's values instead (both read by the bash completion of
  * {@code --set}). Validate and run both go through the {@link Planner}, so what one refuses the other refuses
  * too; problems in nodes the run would not need are shown as warnings, since {@code run} does not stop for them
- * either.
+ * either. Validate also names the files the run's nodes would not find ({@code NodeType#missingFiles}), where the
+ * run stops at the first such node.
  */
 @Command(name = "validate", description = "Check a workflow file as run would, without running it.")
 final class ValidateCommand implements Callable<Integer> {
@@ -74,6 +78,9 @@ final class ValidateCommand implements Callable<Integer> {
     // what a ComfyUI import noticed (a checkpoint not in the models folders) first, then the graph's problems
     List<Problem> problems = new ArrayList<>(opened.notes());
     problems.addAll(check.blocking());
+    if (check.blocking().isEmpty()) {
+      problems.addAll(missingFiles(graph, problems));
+    }
     if (problems.isEmpty()) {
       out.println("ok: " + workflow.file + " (" + graph.nodes().size() + " nodes, " + graph.links().size()
           + " links)");
@@ -84,5 +91,28 @@ final class ValidateCommand implements Callable<Integer> {
     }
     err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + workflow.file);
     return LatentStudioCommand.BAD_INPUT;
+  }
+
+  /**
+   * The files the run's nodes name that they would not find (a checkpoint, a LoRA, a picture), as the run would
+   * report them at the node, but all at once and before any work; one a ComfyUI import noted already is left out.
+   */
+  private List<Problem> missingFiles(Graph graph, List<Problem> noted) {
+    List<Problem> missing = new ArrayList<>();
+    Plan plan;
+    try {
+      plan = new Planner(app.registry()).plan(graph, Set.of());
+    } catch (GraphValidationException e) {
+      return missing; // reported by the check already
+    }
+    for (PlannedNode n : plan.order()) {
+      n.type().missingFiles(n.literals(), app.services()).forEach((input, why) -> {
+        String port = "input '" + input + "'";
+        if (noted.stream().noneMatch(p -> n.id().equals(p.node()) && port.equals(p.port()))) {
+          missing.add(new Problem(Problem.Kind.MODEL, n.id(), n.typeId(), port, why, null));
+        }
+      });
+    }
+    return missing;
   }
 }

@@ -22,4 +22,15 @@ public interface NodeType {
   default String fingerprint(Map<String, Object> literals, Services services) {
     return "";
   }
+
+  /**
+   * The files the node's widget values name (a checkpoint, a LoRA, a picture) that it would not find, found
+   * without reading them, for {@code latentstudio validate} to report before any run, as ComfyUI's validation
+   * reports a model that is not in its list. Evaluate still reports them in its own words. The default finds none.
+   *
+   * @return the input's name, and why, for each such file
+   */
+  default Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    return Map.of();
+  }
 }

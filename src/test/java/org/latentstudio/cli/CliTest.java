@@ -239,6 +239,31 @@ class CliTest {
     assertEquals("mine", Files.readString(file));
   }
 
+  /** validate names every file the run would not find, with the node and input, before any run. */
+  @Test
+  void validateNamesTheFilesTheRunWouldNotFind() {
+    Result r = cli("validate", "graphs/img2img.json", "--set", "checkpoint.path=shapez", "--set",
+        "image.image=/no/such/photo.png");
+    assertEquals(2, r.exit(), r::all);
+    assertTrue(r.err().contains("error: node 'checkpoint' (CheckpointLoader), input 'path': no checkpoint 'shapez' "
+        + "in the models directories"), r.err());
+    assertTrue(r.err().contains("(found: shapes)"), "with the names it has: " + r.err());
+    assertTrue(r.err().contains("error: node 'image' (LoadImage), input 'image': image file '/no/such/photo.png' "
+        + "does not exist"), r.err());
+    assertTrue(r.err().contains("2 problems"), r.err());
+
+    Result lora = cli("validate", "graphs/lora.json", "--set", "lora.lora_name=missing.safetensors");
+    assertEquals(2, lora.exit(), lora::all);
+    assertTrue(lora.err().contains("node 'lora' (LoraLoader), input 'lora_name': no LoRA 'missing.safetensors'"),
+        lora.err());
+    Result off = cli("validate", "graphs/lora.json", "--set", "lora.lora_name=missing.safetensors", "--set",
+        "lora.strength_model=0", "--set", "lora.strength_clip=0");
+    assertEquals(0, off.exit(), () -> "a LoRA at strength 0 is not read, by the run either: " + off.all());
+    assertEquals(0, cli("validate", "graphs/controlnet.json").exit(), "the bundled files are found");
+    Result net = cli("validate", "graphs/controlnet.json", "--set", "controlnet.control_net_name=/tmp/none");
+    assertTrue(net.err().contains("input 'control_net_name': /tmp/none does not exist"), net.err());
+  }
+
   @Test
   void validateTakesTheSameSetsAsRun() {
     Result r = cli("validate", workflow("math.json"), "--set", "area.operation=cube");

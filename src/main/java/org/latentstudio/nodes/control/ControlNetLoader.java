@@ -38,4 +38,9 @@ public final class ControlNetLoader implements NodeType {
   public String fingerprint(Map<String, Object> literals, Services services) {
     return ModelFiles.stamp(services, ModelLibrary.Kind.CONTROLNET, literals.get(NAME.name()));
   }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    return ModelFiles.missing(services, ModelLibrary.Kind.CONTROLNET, NAME.name(), literals.get(NAME.name()));
+  }
 }

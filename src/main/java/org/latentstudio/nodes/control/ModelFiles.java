@@ -3,10 +3,12 @@ package org.latentstudio.nodes.control;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.latentstudio.checkpoint.CheckpointException;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.NodeException;
+import org.latentstudio.exec.NodeType;
 import org.latentstudio.exec.Services;
 import org.latentstudio.runtime.ModelException;
 import org.latentstudio.runtime.ModelLibrary;
@@ -28,6 +30,16 @@ public final class ModelFiles {
       return reader.read(ctx.service(ModelLibrary.class).resolve(kind, name));
     } catch (ModelException | CheckpointException e) {
       throw new NodeException(e.getMessage(), e);
+    }
+  }
+
+  /** {@code input} and why, where {@code name} names no model of {@code kind} ({@link NodeType#missingFiles}). */
+  public static Map<String, String> missing(Services services, ModelLibrary.Kind kind, String input, Object name) {
+    try {
+      Path p = services.require(ModelLibrary.class).resolve(kind, String.valueOf(name));
+      return Files.exists(p) ? Map.of() : Map.of(input, p + " does not exist");
+    } catch (ModelException e) {
+      return Map.of(input, e.getMessage());
     }
   }
 

@@ -38,9 +38,8 @@ public final class LoadImage implements NodeType {
   @Override
   public Outputs evaluate(Inputs in, ExecContext ctx) throws Exception {
     String name = in.get(IMAGE);
-    Path file = ctx.service(InputPaths.class).resolve(name).orElseThrow(() -> new NodeException(
-        "image file '" + name + "' does not exist (looked in " + ctx.service(InputPaths.class).bases()
-            + "); choose an existing picture"));
+    InputPaths inputs = ctx.service(InputPaths.class);
+    Path file = inputs.resolve(name).orElseThrow(() -> new NodeException(notFound(name, inputs)));
     PictureReader.Picture picture = PictureReader.read(file, ctx);
     BufferedImage img = picture.image();
     RgbImage rgb = RgbImage.fromBufferedImage(img);
@@ -60,6 +59,17 @@ public final class LoadImage implements NodeType {
       }
     }
     return new Mask(Tensor.of(m, 1, h, w));
+  }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    InputPaths inputs = services.require(InputPaths.class);
+    String name = String.valueOf(literals.get(IMAGE.name()));
+    return inputs.resolve(name).isPresent() ? Map.of() : Map.of(IMAGE.name(), notFound(name, inputs));
+  }
+
+  private static String notFound(String name, InputPaths inputs) {
+    return "image file '" + name + "' does not exist (looked in " + inputs.bases() + "); choose an existing picture";
   }
 
   /** A picture edited on disk under the same name must load again: the key includes its size and date. */

@@ -39,4 +39,9 @@ public final class CLIPVisionLoader implements NodeType {
   public String fingerprint(Map<String, Object> literals, Services services) {
     return ModelFiles.stamp(services, ModelLibrary.Kind.CLIP_VISION, literals.get(NAME.name()));
   }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    return ModelFiles.missing(services, ModelLibrary.Kind.CLIP_VISION, NAME.name(), literals.get(NAME.name()));
+  }
 }

@@ -36,4 +36,9 @@ public final class IPAdapterModelLoader implements NodeType {
   public String fingerprint(Map<String, Object> literals, Services services) {
     return ModelFiles.stamp(services, ModelLibrary.Kind.IPADAPTER, literals.get(FILE.name()));
   }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    return ModelFiles.missing(services, ModelLibrary.Kind.IPADAPTER, FILE.name(), literals.get(FILE.name()));
+  }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -155,6 +156,30 @@ public final class CheckpointLoader implements NodeType {
           + "width is " + cross + " (" + source + ") in " + model.root() + ". The text encoder belongs to a "
           + "different model family; use the text encoder exported with this UNet");
     }
+  }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    ModelLibrary library = services.require(ModelLibrary.class);
+    Map<String, String> missing = new LinkedHashMap<>();
+    try {
+      Path file = library.resolveCheckpoint(String.valueOf(literals.get("path")));
+      if (!Files.exists(file)) {
+        missing.put("path", "checkpoint " + file + " does not exist");
+      }
+    } catch (ModelException e) {
+      missing.put("path", e.getMessage());
+    }
+    String config = String.valueOf(literals.getOrDefault("config", ""));
+    try {
+      Path file = config.isBlank() ? null : library.resolveConfig(config);
+      if (file != null && !Files.exists(file)) {
+        missing.put("config", "the config " + file + " does not exist");
+      }
+    } catch (ModelException e) {
+      missing.put("config", e.getMessage());
+    }
+    return missing;
   }
 
   /** A changed model file must not be served from the cache: the key includes the files' sizes and dates. */

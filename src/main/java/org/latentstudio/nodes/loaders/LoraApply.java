@@ -9,6 +9,7 @@ import java.util.Map;
 import org.latentstudio.exec.Display;
 import org.latentstudio.exec.ExecContext;
 import org.latentstudio.exec.NodeException;
+import org.latentstudio.exec.NodeType;
 import org.latentstudio.exec.Services;
 import org.latentstudio.lora.LoraException;
 import org.latentstudio.lora.LoraFile;
@@ -79,6 +80,26 @@ final class LoraApply {
     } catch (LoraException | ModelException e) {
       throw new NodeException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The LoRA file, where the run would read it ({@link NodeType#missingFiles}): at strength 0 it does not (a
+   * strength fed by a link counts as not 0).
+   */
+  static Map<String, String> missing(Map<String, Object> literals, Services services) {
+    if (isZero(literals.get("strength_model")) && isZero(literals.getOrDefault("strength_clip", 0))) {
+      return Map.of();
+    }
+    try {
+      Path p = services.require(ModelLibrary.class).resolveLora(String.valueOf(literals.get("lora_name")));
+      return Files.isRegularFile(p) ? Map.of() : Map.of("lora_name", "LoRA file " + p + " does not exist");
+    } catch (ModelException e) {
+      return Map.of("lora_name", e.getMessage());
+    }
+  }
+
+  private static boolean isZero(Object strength) {
+    return strength instanceof Number n && n.doubleValue() == 0;
   }
 
   /** A LoRA file changed on disk must not be served from the node cache: its size and date join the key. */

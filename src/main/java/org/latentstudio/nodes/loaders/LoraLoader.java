@@ -41,4 +41,9 @@ public final class LoraLoader implements NodeType {
   public String fingerprint(Map<String, Object> literals, Services services) {
     return LoraApply.fingerprint(literals, services);
   }
+
+  @Override
+  public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
+    return LoraApply.missing(literals, services);
+  }
 }
