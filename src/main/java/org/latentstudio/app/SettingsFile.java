@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.latentstudio.io.AtomicFiles;
+import org.latentstudio.io.IoErrors;
 
 /**
  * The settings file, {@code ~/.latentstudio/settings.json}:
@@ -61,7 +62,7 @@ public final class SettingsFile {
       throw refused("file", "is not valid JSON (" + e.getOriginalMessage() + " at line "
           + e.getLocation().getLineNr() + "); fix it or delete it to start from the defaults");
     } catch (IOException e) {
-      throw refused("file", "cannot be read: " + e.getMessage());
+      throw refused("file", "cannot be read: " + IoErrors.reason(e));
     }
     if (root == null || !root.isObject()) {
       throw refused("file", "must hold one JSON object {...}");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.latentstudio.io.IoErrors;
 
 /**
  * An original LDM inference config ({@code v1-inference.yaml} and its variants, which A1111 reads from beside a
@@ -25,7 +26,7 @@ record LdmYaml(Path file, Integer numHeads, Integer numHeadChannels, double scal
       throw new CheckpointException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + ": "
           + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
     } catch (IOException e) {
-      throw new CheckpointException(file + " cannot be read: " + e.getMessage(), e);
+      throw new CheckpointException(file + " cannot be read: " + IoErrors.reason(e), e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(file + " should hold an LDM config (model: params: ...)");

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.latentstudio.app.AppContext;
 import org.latentstudio.interop.comfy.ComfyPromptWriter;
 import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
 import org.latentstudio.io.AtomicFiles;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowFormatException;
 import picocli.CommandLine.ArgGroup;
@@ -52,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     var err = spec.commandLine().getErr();
     Workflow wf;
     try {
@@ -73,8 +75,17 @@ final class ExportCommand implements Callable<Integer> {
     if (output == null) {
       spec.commandLine().getOut().print(json);
       spec.commandLine().getOut().flush();
+    } else if (Files.isDirectory(output)) {
+      err.println("error: --output " + output + " is a folder; name a file in it, e.g. " + output.resolve(
+          "workflow.json"));
+      return LatentStudioCommand.BAD_INPUT;
     } else {
-      AtomicFiles.write(output, json.getBytes(StandardCharsets.UTF_8));
+      try {
+        AtomicFiles.write(output, json.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        err.println("error: cannot write " + output + ": " + IoErrors.reason(e) + "; choose a file you can write");
+        return LatentStudioCommand.FAILED;
+      }
       err.println("wrote " + output);
     }
     return LatentStudioCommand.OK;

@@ -10,6 +10,7 @@ import org.latentstudio.app.AppContext;
 import org.latentstudio.app.AppPaths;
 import org.latentstudio.exec.CancellationToken;
 import org.latentstudio.exec.QueuedRun;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.server.ComfyServer;
 import org.latentstudio.server.ServerFolders;
 import picocli.CommandLine.Command;
@@ -75,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       folders.create();
     } catch (IOException e) {
-      err.println("error: cannot create the server's folders: " + e.getMessage());
+      err.println("error: cannot create the server's folders: " + IoErrors.reasonAt(e));
       return LatentStudioCommand.FAILED;
     }
     String version = new Version().getVersion()[0].replace("Latent Studio ", "");

@@ -22,6 +22,7 @@ import org.latentstudio.interop.comfy.ComfyWorkflowReader;
 import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
 import org.latentstudio.interop.comfy.Imported;
 import org.latentstudio.interop.comfy.ModelNames;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -76,7 +77,7 @@ public final class WorkflowFiles {
     } catch (NoSuchFileException e) {
       throw new WorkflowFormatException("workflow file " + file + " does not exist; check the path");
     } catch (IOException e) {
-      throw new WorkflowFormatException("cannot read workflow file " + file + ": " + e.getMessage(), e);
+      throw new WorkflowFormatException("cannot read workflow file " + file + ": " + IoErrors.reason(e), e);
     }
     if (PngText.isPng(bytes)) {
       return readPng(file); // the content decides, not the name
@@ -115,7 +116,8 @@ public final class WorkflowFiles {
     try {
       texts = PngText.read(file);
     } catch (IOException e) {
-      throw new WorkflowFormatException(file.getFileName() + " is not a readable PNG picture: " + e.getMessage(), e);
+      throw new WorkflowFormatException(file.getFileName() + " is not a readable PNG picture: " + IoErrors.reason(e),
+          e);
     }
     String where = "the workflow inside " + file.getFileName();
     if (texts.containsKey(OUR_CHUNK)) {

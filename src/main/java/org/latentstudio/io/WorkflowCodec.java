@@ -65,7 +65,7 @@ public final class WorkflowCodec {
     } catch (NoSuchFileException e) {
       throw new WorkflowFormatException("workflow file " + file + " does not exist; check the path");
     } catch (IOException e) {
-      throw new WorkflowFormatException("cannot read workflow file " + file + ": " + e.getMessage(), e);
+      throw new WorkflowFormatException("cannot read workflow file " + file + ": " + IoErrors.reason(e), e);
     }
     return read(bytes, file.toString());
   }
@@ -83,7 +83,7 @@ public final class WorkflowCodec {
     try {
       texts = PngText.read(content);
     } catch (IOException e) {
-      throw new WorkflowFormatException(source + " is not a readable PNG picture: " + e.getMessage(), e);
+      throw new WorkflowFormatException(source + " is not a readable PNG picture: " + IoErrors.reason(e), e);
     }
     String json = texts.get(PngText.WORKFLOW_KEY);
     if (json == null) {

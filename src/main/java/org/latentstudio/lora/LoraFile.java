@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.latentstudio.checkpoint.ModelFileKind;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.weights.SafetensorsFile;
 import org.latentstudio.weights.StoredTensor;
 import org.latentstudio.weights.WeightFileException;
@@ -130,7 +131,7 @@ public record LoraFile(Path path, String fingerprint, String format, List<LoraLa
             + ", not a float");
       };
     } catch (IOException e) {
-      throw new LoraException(p + ": cannot read " + alpha.name() + " (" + e.getMessage() + ")", e);
+      throw new LoraException(p + ": cannot read " + alpha.name() + " (" + IoErrors.reason(e) + ")", e);
     }
   }
 
@@ -158,7 +159,7 @@ public record LoraFile(Path path, String fingerprint, String format, List<LoraLa
     try {
       return p + ":" + Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
     } catch (IOException e) {
-      throw new LoraException("cannot read the LoRA " + p + " (" + e.getMessage() + ")", e);
+      throw new LoraException("cannot read the LoRA " + p + " (" + IoErrors.reason(e) + ")", e);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentstudio.io.IoErrors;
 
 /**
  * Reads a tokenizer folder in the Hugging Face {@code CLIPTokenizer} layout: {@code vocab.json} (token to id)
@@ -56,7 +57,7 @@ final class TokenizerFiles {
       throw new TokenizerFormatException(file + " is not valid JSON (line " + e.getLocation().getLineNr() + "): "
           + e.getOriginalMessage() + ". The file is corrupt; copy it again", e);
     } catch (IOException e) {
-      throw new TokenizerFormatException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new TokenizerFormatException("cannot read " + file + ": " + IoErrors.reason(e), e);
     }
     if (vocab.isEmpty()) {
       throw new TokenizerFormatException(file + " has no tokens; " + LAYOUT);
@@ -85,7 +86,7 @@ final class TokenizerFiles {
     } catch (CharacterCodingException e) {
       throw new TokenizerFormatException(file + " is not UTF-8 text; copy it again", e);
     } catch (IOException e) {
-      throw new TokenizerFormatException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new TokenizerFormatException("cannot read " + file + ": " + IoErrors.reason(e), e);
     }
     return merges;
   }

@@ -12,6 +12,7 @@ import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
 import javafx.util.Duration;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.ui.files.Recovery;
 
@@ -75,7 +76,7 @@ final class Autosave {
       try {
         recovery.save(workflow, original);
       } catch (IOException e) {
-        Platform.runLater(() -> status.accept("Could not write the recovery copy: " + e.getMessage()));
+        Platform.runLater(() -> status.accept("Could not write the recovery copy: " + IoErrors.reasonAt(e)));
       }
     });
   }

@@ -22,6 +22,7 @@ import org.latentstudio.graph.Problem;
 import org.latentstudio.interop.WorkflowFiles;
 import org.latentstudio.interop.comfy.ComfyWorkflowWriter;
 import org.latentstudio.io.AtomicFiles;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
@@ -253,7 +254,7 @@ final class FileActions {
           new ComfyWorkflowWriter(cfg.registry()).write(workflowWithView())) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       dialogs.error("Cannot save " + target.get().getFileName(), "The ComfyUI workflow could not be written to "
-          + target.get() + ": " + e.getMessage() + ". Try another folder.");
+          + target.get() + ": " + IoErrors.reason(e) + ". Try another folder.");
       return false;
     }
     status.accept("Saved a ComfyUI workflow to " + target.get());
@@ -265,7 +266,7 @@ final class FileActions {
       codec.save(workflowWithView(), file);
     } catch (IOException e) {
       dialogs.error("Cannot save " + file.getFileName(), "The workflow could not be written to " + file + ": "
-          + e.getMessage() + ". Nothing was lost: it is still open here. Try another folder.");
+          + IoErrors.reason(e) + ". Nothing was lost: it is still open here. Try another folder.");
       return false;
     }
     doc.markSaved(file);

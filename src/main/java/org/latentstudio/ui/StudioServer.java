@@ -5,6 +5,7 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.runtime.ModelLibrary;
 import org.latentstudio.server.ComfyServer;
 import org.latentstudio.server.ServerFolders;
@@ -51,7 +52,7 @@ final class StudioServer {
       s.start();
     } catch (IOException e) {
       s.close();
-      return "cannot create the server's folders: " + e.getMessage();
+      return "cannot create the server's folders: " + IoErrors.reasonAt(e);
     } catch (Exception e) {
       s.close();
       return "cannot listen on " + ComfyServer.DEFAULT_ADDRESS + ":" + port() + " (" + e.getMessage()

@@ -16,6 +16,7 @@ import org.latentstudio.app.Settings;
 import org.latentstudio.app.SettingsFile;
 import org.latentstudio.exec.Services;
 import org.latentstudio.graph.NodeId;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.runtime.OptimizedModels;
 import org.latentstudio.runtime.OrtRuntime;
 import org.latentstudio.ui.canvas.CanvasHost;
@@ -173,7 +174,7 @@ public final class StudioWindow {
       try {
         file.write(s);
       } catch (IOException e) {
-        dialogs.error("Cannot save the preferences", file.path() + ": " + e.getMessage());
+        dialogs.error("Cannot save the preferences", file.path() + ": " + IoErrors.reason(e));
         return;
       }
       apply(s);

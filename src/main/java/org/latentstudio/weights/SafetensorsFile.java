@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.latentstudio.io.IoErrors;
 
 /**
  * A {@code .safetensors} file: an 8-byte little-endian header length, a JSON header, then the tensors' bytes.
@@ -64,7 +65,7 @@ public final class SafetensorsFile {
       }
       return new SafetensorsFile(abs, header, new WeightSet(abs.toString(), tensors));
     } catch (IOException e) {
-      throw new WeightFileException(abs, "cannot be read (" + e.getMessage() + ")", e);
+      throw new WeightFileException(abs, "cannot be read (" + IoErrors.reason(e) + ")", e);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.weights.PickleMachine.PickleException;
 import org.latentstudio.weights.TorchGlobals.TensorRef;
 
@@ -83,7 +84,7 @@ public final class TorchCheckpointFile {
     try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ)) {
       return read(abs, ZipDirectory.Source.of(ch));
     } catch (IOException e) {
-      throw new WeightFileException(abs, "cannot be read (" + e.getMessage() + ")", e);
+      throw new WeightFileException(abs, "cannot be read (" + IoErrors.reason(e) + ")", e);
     }
   }
 

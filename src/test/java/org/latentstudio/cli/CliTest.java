@@ -264,6 +264,18 @@ class CliTest {
     assertTrue(net.err().contains("input 'control_net_name': /tmp/none does not exist"), net.err());
   }
 
+  /** export -o names a file: a folder is refused at once (it wrote a temp file beside it and failed cryptically). */
+  @Test
+  void exportToAFolderIsRefused(@TempDir Path tmp) {
+    Result r = cli("export", "graphs/txt2img.json", "--comfy-api", "-o", tmp.toString());
+    assertEquals(2, r.exit(), r::all);
+    assertTrue(r.err().contains(tmp + " is a folder; name a file in it, e.g. " + tmp.resolve("workflow.json")),
+        r.err());
+    assertEquals(0, cli("export", "graphs/txt2img.json", "--comfy-api", "-o", tmp.resolve("api.json").toString())
+        .exit());
+    assertTrue(Files.isRegularFile(tmp.resolve("api.json")));
+  }
+
   @Test
   void validateTakesTheSameSetsAsRun() {
     Result r = cli("validate", workflow("math.json"), "--set", "area.operation=cube");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.latentstudio.exec.NodeException;
+import org.latentstudio.io.IoErrors;
 
 /**
  * Where a save node's {@code filename_prefix} puts files: always inside the run's output folder. The prefix may
@@ -56,7 +57,7 @@ record OutputFolder(Path dir, String stem) {
       throw refused(prefix, root, "it holds a character file names cannot have");
     } catch (IOException e) {
       throw new NodeException("cannot make the folder for filename_prefix '" + prefix + "' in " + root + ": "
-          + e.getMessage() + "; choose an output folder you can write to", e);
+          + IoErrors.reason(e) + "; choose an output folder you can write to", e);
     }
   }
 

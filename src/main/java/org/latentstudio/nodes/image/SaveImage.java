@@ -28,6 +28,7 @@ import org.latentstudio.graph.NodeSchema;
 import org.latentstudio.image.ImageBatch;
 import org.latentstudio.image.PngText;
 import org.latentstudio.image.RgbImage;
+import org.latentstudio.io.IoErrors;
 import org.latentstudio.nodes.Ports;
 
 /**
@@ -64,7 +65,7 @@ public final class SaveImage implements NodeType {
         saved.add(saveNumbered(ctx.service(FileNumbers.class), folder.dir(), folder.stem(), picture, text));
       }
     } catch (IOException e) {
-      throw new NodeException("cannot save into " + folder.dir() + ": " + e.getMessage()
+      throw new NodeException("cannot save into " + folder.dir() + ": " + IoErrors.reason(e)
           + "; choose an output folder you can write to", e);
     }
     return Outputs.none().withDisplay(Display.images(pictures, saved));
