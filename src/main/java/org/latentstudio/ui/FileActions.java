@@ -233,13 +233,28 @@ final class FileActions {
     if (doc.file() == null) {
       return saveAs();
     }
+    if (!replaceable(doc.file())) {
+      // an example in the installed app's folder, say: Save asks where, as editors do with a read-only file
+      status.accept(doc.file().getFileName() + " cannot be changed where it is: choose where to save it");
+      return saveAs(Path.of(System.getProperty("user.home")));
+    }
     return saveTo(doc.file());
   }
 
   boolean saveAs() {
+    return saveAs(startDir());
+  }
+
+  private boolean saveAs(Path from) {
     String suggested = doc.file() != null ? doc.file().getFileName().toString() : "workflow.json";
-    Optional<Path> target = dialogs.chooseSave(startDir(), suggested);
+    Optional<Path> target = dialogs.chooseSave(from, suggested);
     return target.isPresent() && saveTo(target.get());
+  }
+
+  /** Whether a save can replace {@code file}: it, and its folder where the new copy is written first, are writable. */
+  private static boolean replaceable(Path file) {
+    Path folder = file.toAbsolutePath().getParent();
+    return (!Files.exists(file) || Files.isWritable(file)) && folder != null && Files.isWritable(folder);
   }
 
   /** File → Save As ComfyUI Workflow: a copy ComfyUI opens; the document keeps its own file. */
