@@ -36,6 +36,28 @@ class FilesTest extends StudioTestBase {
     robot.press(KeyCode.CONTROL).type(k).release(KeyCode.CONTROL);
   }
 
+  /**
+   * Save on a file that cannot be replaced where it is (an example in the installed app's folder; here a file whose
+   * folder is gone, since the tests run as a user who may write anywhere) asks where to save, and saves there.
+   */
+  @Test
+  void saveOfAFileThatCannotBeReplacedAsksWhere() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("examples"));
+    Path example = folder.resolve("txt2img.json");
+    codec.save(Workflow.of(DemoGraphs.sample()), example);
+    fx(() -> studio.openPath(example));
+    waitUntil("opened", () -> example.equals(studio.document().file()));
+    Files.delete(example);
+    Files.delete(folder);
+    Path copy = tmp.resolve("mine.json");
+    dialogs.files.add(copy);
+    ctrl(KeyCode.S);
+    waitUntil("the copy", () -> Files.isRegularFile(copy));
+    assertTrue(dialogs.asked.contains("save txt2img.json"), dialogs.asked::toString);
+    assertEquals(List.of(), dialogs.errors, "no error first: it asked at once");
+    assertEquals(copy, fx(() -> studio.document().file()));
+  }
+
   @Test
   void saveAndOpenRoundTripWithTheUnsavedMarker() throws Exception {
     load(DemoGraphs.sample());
