@@ -1,7 +1,7 @@
 package org.latentstudio.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.latentstudio.io.WritableFolder;
 
 /**
  * Checks of a folder option ({@code --output}, serve's {@code --input}) made before any work, so that a run does
@@ -19,17 +19,8 @@ final class FolderOption {
     if (folder.toString().isBlank()) {
       return option + " is empty; " + ifEmpty;
     }
-    if (Files.exists(folder) && !Files.isDirectory(folder)) {
-      return option + " " + folder + " is a file, not a folder; name a folder (one that does not exist yet is made)";
-    }
-    // the folder, or the nearest folder above it that exists, where it will be made
-    Path existing = folder.toAbsolutePath();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing != null && Files.isDirectory(existing) && !Files.isWritable(existing)) {
-      return option + " " + folder + ": you may not write into " + existing + "; name a folder you can write to";
-    }
-    return null;
+    String problem = WritableFolder.problem(folder);
+    return problem == null ? null
+        : option + " " + folder + problem + "; name a folder you can write to (one that does not exist yet is made)";
   }
 }

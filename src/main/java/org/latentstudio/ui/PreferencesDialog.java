@@ -25,6 +25,7 @@ import javafx.stage.Window;
 import org.latentstudio.app.InvalidSettingException;
 import org.latentstudio.app.Settings;
 import org.latentstudio.app.Sizes;
+import org.latentstudio.io.WritableFolder;
 
 /**
  * Preferences: every field of {@link Settings} as a form. OK is refused while a value is bad, and the message
@@ -135,7 +136,12 @@ public final class PreferencesDialog {
   /** The form's values as settings; a bad value throws, naming its field. */
   Settings read() {
     String out = output.getText().trim();
-    return new Settings(List.copyOf(folders.getItems()), out.isEmpty() ? null : path("outputFolder", out),
+    Path outputFolder = out.isEmpty() ? null : path("outputFolder", out);
+    String unusable = outputFolder == null ? null : WritableFolder.problem(outputFolder);
+    if (unusable != null) {
+      throw new InvalidSettingException("outputFolder", outputFolder + unusable);
+    }
+    return new Settings(List.copyOf(folders.getItems()), outputFolder,
         provider.getValue(), integer("cudaDevice", cudaDevice), integer("threads", threads),
         Sizes.parse("sessionMemory", sessionMemory.getText()), Sizes.parse("outputCache", outputCache.getText()),
         Sizes.parse("savedModels", savedModels.getText()),

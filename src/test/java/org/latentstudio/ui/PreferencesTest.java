@@ -60,6 +60,14 @@ class PreferencesTest extends StudioTestBase {
     assertTrue(problem.getText().startsWith("sessionMemory: 'a lot' is not a size"), problem.getText());
 
     fx(() -> robot.lookup("#pref-sessionMemory").queryAs(TextField.class).setText("6g"));
+    Path notes = tmp.resolve("notes.txt");
+    fx(() -> Files.writeString(notes, "mine"));
+    fx(() -> robot.lookup("#pref-outputFolder").queryAs(TextField.class).setText(notes.toString()));
+    robot.clickOn("#pref-ok");
+    assertEquals("outputFolder: " + notes + " is a file, not a folder", problem.getText());
+    assertTrue(fx(() -> prefs.dialog().isShowing()), "a picture could never be saved there");
+
+    fx(() -> robot.lookup("#pref-outputFolder").queryAs(TextField.class).setText(tmp.resolve("pictures").toString()));
     robot.clickOn("#pref-ok");
     assertFalse(fx(() -> prefs.dialog().isShowing()));
     Settings result = fx(() -> prefs.dialog().getResult());
