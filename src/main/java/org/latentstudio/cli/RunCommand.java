@@ -18,6 +18,7 @@ import org.latentstudio.interop.WorkflowFiles;
 import org.latentstudio.io.Workflow;
 import org.latentstudio.io.WorkflowCodec;
 import org.latentstudio.io.WorkflowFormatException;
+import org.latentstudio.io.WritableFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
     app.prefetchSessions(graph);
     RunSettings settings = output != null ? new RunSettings(output, app.settings().previewEvery())
         : app.settings().runSettings(Path.of("output"));
+    String unusable = output == null ? WritableFolder.problem(settings.outputDir()) : null;
+    if (unusable != null) {
+      err.println("error: the output folder " + settings.outputDir() + unusable + "; change outputFolder in the "
+          + "studio's Preferences or settings.json, or give --output");
+      return LatentStudioCommand.BAD_INPUT;
+    }
     // the texts for the pictures (the workflow, ComfyUI's prompt) are made on another core while the nodes run
     CompletableFuture<RunRequest.PictureText> text = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("latentstudio-picture-text").start(() -> {

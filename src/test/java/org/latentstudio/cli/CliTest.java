@@ -239,6 +239,22 @@ class CliTest {
     assertEquals("mine", Files.readString(file));
   }
 
+  /** The settings' output folder is checked as --output is, and the message says where to change it. */
+  @Test
+  void aSettingsOutputFolderThatIsAFileIsRefusedBeforeTheRun(@TempDir Path tmp) throws Exception {
+    Path notes = Files.writeString(tmp.resolve("notes.txt"), "mine");
+    System.setProperty("latentstudio.output", notes.toString());
+    try {
+      Result r = cli("run", workflow("math.json"));
+      assertEquals(2, r.exit(), r::all);
+      assertTrue(r.err().contains("the output folder " + notes + " is a file, not a folder; change outputFolder in "
+          + "the studio's Preferences or settings.json, or give --output"), r.err());
+      assertFalse(r.err().contains("running"), r.err());
+    } finally {
+      System.clearProperty("latentstudio.output");
+    }
+  }
+
   /** validate names every file the run would not find, with the node and input, before any run. */
   @Test
   void validateNamesTheFilesTheRunWouldNotFind() {
