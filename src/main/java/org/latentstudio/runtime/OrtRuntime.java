@@ -141,7 +141,9 @@ public final class OrtRuntime implements AutoCloseable {
 
   /**
    * The positions of the latent a session's calls work on: height times width ("height" and "width" of a UNet,
-   * "latent_height" and "latent_width" of a VAE decoder), or 0 where they are not fixed or there is none.
+   * "latent_height" and "latent_width" of a VAE decoder), or 0 where they are not fixed or there is none. A VAE
+   * encoder's "height" and "width" are its picture's, 64 times a latent's, so it gets a core each at any size: at
+   * 64² its call took 2.6 ms with one thread and 2.7 with two, at 256² 39.8 against 29.6 ms (shapes pack).
    */
   private static long latentPositions(Map<String, Long> dims) {
     long height = dims.getOrDefault("height", dims.getOrDefault("latent_height", 0L));

@@ -1,5 +1,6 @@
 package org.latentstudio.runtime;
 
+import java.util.Map;
 import org.latentstudio.tensor.Tensor;
 
 /**
@@ -11,13 +12,14 @@ public final class VaeEncoder implements AutoCloseable {
   /** The encoder's result: the mean, and the standard deviation when the model gives it (else null). */
   public record Encoded(Tensor mean, Tensor std) {}
 
-  private final ModelLease lease;
+  private static final String INPUT = "sample";
+  private final DimsSessions sessions;
   private final String output;
 
-  private VaeEncoder(ModelLease lease) throws ModelException {
-    this.lease = lease;
-    OnnxModel m = lease.model();
-    m.requireInputs("a VAE encoder", "sample");
+  private VaeEncoder(DimsSessions sessions) throws ModelException {
+    this.sessions = sessions;
+    OnnxModel m = sessions.first();
+    m.requireInputs("a VAE encoder", INPUT);
     if (m.outputNames().contains("latent_parameters")) {
       output = "latent_parameters";
     } else if (m.outputNames().contains("latent_sample")) {
@@ -28,17 +30,36 @@ public final class VaeEncoder implements AutoCloseable {
     }
   }
 
+  /**
+   * The encoder for pictures of {@code shape} [batch, 3, H, W]: a small model's session gets those dimensions fixed,
+   * and with them a thread per core (see {@link DimsSessions}, {@link OrtRuntime#threadsFor}).
+   */
+  public static VaeEncoder openForCalls(OrtRuntime runtime, SdModel model, int[] shape) throws ModelException {
+    return new DimsSessions(runtime, source(model), callDims(shape)).view(VaeEncoder::new);
+  }
+
+  /** The encoder on its session of open dimensions, for calls of any size. */
   public static VaeEncoder open(OrtRuntime runtime, SdModel model) throws ModelException {
+    return new DimsSessions(runtime, source(model), Map.of()).view(VaeEncoder::new);
+  }
+
+  private static ModelSource source(SdModel model) throws ModelException {
     if (model.vaeEncoder() == null) {
       throw new ModelException("checkpoint " + model.root() + " has no vae_encoder/model.onnx, so it cannot "
           + "encode images (image-to-image, inpainting). Use a checkpoint exported with its VAE encoder");
     }
-    return runtime.open(model.vaeEncoder(), VaeEncoder::new);
+    return model.vaeEncoder();
+  }
+
+  /** The dimensions of a call on pictures of {@code shape}, named as the exports and compiled graphs name them. */
+  private static Map<String, Long> callDims(int[] shape) {
+    return Map.of("batch", (long) shape[0], "height", (long) shape[2], "width", (long) shape[3]);
   }
 
   /** [batch, 3, H, W] in [-1, 1] → mean (and std) [batch, 4, H/8, W/8], before the scaling factor. */
   public Encoded encode(Tensor pixels) throws ModelException {
-    Tensor out = lease.model().run(new ModelInputs().floats("sample", pixels), output).get(output);
+    OnnxModel m = sessions.forCall(callDims(pixels.shape()), Map.of(INPUT, pixels.shape()));
+    Tensor out = m.run(new ModelInputs().floats(INPUT, pixels), output).get(output);
     if (!output.equals("latent_parameters")) {
       return new Encoded(out, null);
     }
@@ -63,6 +84,6 @@ public final class VaeEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    lease.close();
+    sessions.close();
   }
 }

@@ -39,8 +39,10 @@ public final class VAEEncode implements NodeType {
     ImageBatch pixels = cropToMultipleOf(in.get(PIXELS), vae.downscale());
     List<Tensor> means = new ArrayList<>();
     List<Tensor> stds = new ArrayList<>();
-    try (VaeEncoder encoder = VaeEncoder.open(ctx.service(OrtRuntime.class), vae.model())) {
-      Tensor input = pixels.toEncoderInput();
+    Tensor input = pixels.toEncoderInput();
+    int[] one = input.shape();
+    one[0] = 1;
+    try (VaeEncoder encoder = VaeEncoder.openForCalls(ctx.service(OrtRuntime.class), vae.model(), one)) {
       for (int i = 0; i < pixels.batch(); i++) {
         ctx.progress(i, pixels.batch());
         VaeEncoder.Encoded e = encoder.encode(input.slice(i, i + 1));
