@@ -85,9 +85,11 @@ final class LoraApply {
   /**
    * The LoRA file, where the run would read it ({@link NodeType#missingFiles}): at strength 0 it does not (a
    * strength fed by a link counts as not 0).
+   *
+   * @param withClip whether the node patches the text encoder too (LoraLoader), so strength_clip counts
    */
-  static Map<String, String> missing(Map<String, Object> literals, Services services) {
-    if (isZero(literals.get("strength_model")) && isZero(literals.getOrDefault("strength_clip", 0))) {
+  static Map<String, String> missing(Map<String, Object> literals, Services services, boolean withClip) {
+    if (isZero(literals.get("strength_model")) && (!withClip || isZero(literals.get("strength_clip")))) {
       return Map.of();
     }
     try {

@@ -44,6 +44,6 @@ public final class LoraLoader implements NodeType {
 
   @Override
   public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
-    return LoraApply.missing(literals, services);
+    return LoraApply.missing(literals, services, true);
   }
 }

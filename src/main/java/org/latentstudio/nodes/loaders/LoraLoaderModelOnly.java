@@ -32,6 +32,6 @@ public final class LoraLoaderModelOnly implements NodeType {
 
   @Override
   public Map<String, String> missingFiles(Map<String, Object> literals, Services services) {
-    return LoraApply.missing(literals, services);
+    return LoraApply.missing(literals, services, false);
   }
 }
