@@ -120,35 +120,35 @@ public final class OrtRuntime implements AutoCloseable {
    * splitting it saves (tiny models: 29–31 ms an image with one thread against 51–68 ms with two), and one thread
    * per core for a model of at least {@link #LARGE_MODEL_BYTES}, whose convolutions split well (SD1.5 at 256²:
    * 5.4–5.6 s with two threads against 10.0–10.9 s with one; README, Performance), or for a small model's session
-   * whose calls work on a latent of at least {@link #SPLIT_POSITIONS} (the shapes pack at 256²: 0.70 s an image
-   * with two threads against 0.99 s with one). One, not ONNX Runtime's own choice: that was one on the 2-vCPU
-   * machine where this was measured, but is a pool of every physical core elsewhere, whose idle threads do not
-   * spin here.
+   * whose calls work on at least {@link #SPLIT_POSITIONS} positions (the shapes pack at 256²: 0.70 s an image with
+   * two threads against 0.99 s with one; a VAE's calls at any size, since they work at the picture's). One, not
+   * ONNX Runtime's own choice: that was one on the 2-vCPU machine where this was measured, but is a pool of every
+   * physical core elsewhere, whose idle threads do not spin here.
    */
   int threadsFor(ModelSource source, Map<String, Long> dims) {
     if (settings.intraOpThreads() != 0) {
       return settings.intraOpThreads();
     }
-    return isLarge(source) || latentPositions(dims) >= SPLIT_POSITIONS ? Cores.physical() : 1;
+    return isLarge(source) || callPositions(dims) >= SPLIT_POSITIONS ? Cores.physical() : 1;
   }
 
   /**
    * See {@link #threadsFor}: a latent of 16×16, a 128² image. The shapes pack's calls, one thread against two:
-   * at 64² the UNet 2.7 against 3.5 ms, at 96² 5.5 against 6.3 ms, at 128² 8.3 ms both and the VAE decoder 26
-   * against 17 ms, at 192² 20.7 against 16.4 ms and 63 against 37 ms.
+   * at 64² the UNet 2.7 against 3.5 ms, at 96² 5.5 against 6.3 ms, at 128² 8.3 ms both, at 192² 20.7 against
+   * 16.4 ms; the VAE decoder, whose work is at the picture's size, 7.1 against 5.6 ms already at 64².
    */
   static final long SPLIT_POSITIONS = 16 * 16;
 
   /**
-   * The positions of the latent a session's calls work on: height times width ("height" and "width" of a UNet,
-   * "latent_height" and "latent_width" of a VAE decoder), or 0 where they are not fixed or there is none. A VAE
-   * encoder's "height" and "width" are its picture's, 64 times a latent's, so it gets a core each at any size: at
-   * 64² its call took 2.6 ms with one thread and 2.7 with two, at 256² 39.8 against 29.6 ms (shapes pack).
+   * The positions a session's calls work on, by the names of their dimensions: a UNet's latent ("height" ×
+   * "width"), or a VAE's picture: the encoder's "height" × "width", the decoder's "latent_height" ×
+   * "latent_width" × 64 (its picture has 8 × 8 pixels a latent position). 0 where they are not fixed.
    */
-  private static long latentPositions(Map<String, Long> dims) {
-    long height = dims.getOrDefault("height", dims.getOrDefault("latent_height", 0L));
-    long width = dims.getOrDefault("width", dims.getOrDefault("latent_width", 0L));
-    return height * width;
+  private static long callPositions(Map<String, Long> dims) {
+    if (dims.containsKey("latent_height")) {
+      return dims.get("latent_height") * dims.getOrDefault("latent_width", 0L) * 64;
+    }
+    return dims.getOrDefault("height", 0L) * dims.getOrDefault("width", 0L);
   }
 
   /**

@@ -42,8 +42,9 @@ class ThreadChoiceTest {
   }
 
   /**
-   * A small model's session for calls on a latent of 16×16 or more (a 128² image) gets a core each: its
-   * convolutions then split well (the shapes pack at 256²: 0.70 s an image with two threads against 0.99 s).
+   * A small model's session for calls on a latent of 16×16 or more (a 128² image), and a VAE's at any size (its
+   * work is at the picture's size), gets a core each: its convolutions then split well (the shapes pack at 256²:
+   * 0.70 s an image with two threads against 0.99 s).
    */
   @Test
   void aSmallModelsSessionForLargeCallsGetsACoreEach() throws Exception {
@@ -51,7 +52,10 @@ class ThreadChoiceTest {
       assertEquals(1, r.threadsFor(tinyUNet(), UNet.callDims(2, 8, 8, 77)), "a 64² image");
       assertEquals(1, r.threadsFor(tinyUNet(), UNet.callDims(2, 15, 16, 77)), "120 × 128");
       assertEquals(Cores.physical(), r.threadsFor(tinyUNet(), UNet.callDims(1, 16, 16, 77)), "a 128² image");
-      assertEquals(Cores.physical(), r.threadsFor(tinyUNet(), VaeDecoder.callDims(1, 32, 24)), "the VAE decoder's");
+      assertEquals(Cores.physical(), r.threadsFor(tinyUNet(), VaeDecoder.callDims(1, 8, 8)),
+          "a VAE decoder works at the picture's size: 64² (7.1 ms a call with one thread, 5.6 with two)");
+      assertEquals(Cores.physical(), r.threadsFor(tinyUNet(), Map.of("batch", 1L, "height", 64L, "width", 64L)),
+          "a VAE encoder's picture");
       assertEquals(1, r.threadsFor(tinyUNet(), TextEncoder.callDims(2, 77)), "a text encoder's calls have no latent");
     }
   }
