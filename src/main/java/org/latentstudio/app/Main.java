@@ -85,8 +85,7 @@ public final class Main {
     if (arg.startsWith("-") || LatentStudioCommand.isCommand(arg)) {
       return null;
     }
-    String lower = arg.toLowerCase(Locale.ROOT);
-    boolean kind = lower.endsWith(".json") || lower.endsWith(".png");
+    boolean kind = openableName(arg);
     Path path;
     try {
       path = Path.of(arg);
@@ -109,7 +108,12 @@ public final class Main {
 
   /** A workflow (.json) or a picture that may carry one (.png) that exists: never a command name. */
   static boolean isOpenableFile(String arg) {
+    return openableName(arg) && Files.isRegularFile(Path.of(arg));
+  }
+
+  /** A name the studio opens: a workflow (.json) or a picture (.png), in any case. */
+  private static boolean openableName(String arg) {
     String lower = arg.toLowerCase(Locale.ROOT);
-    return (lower.endsWith(".json") || lower.endsWith(".png")) && Files.isRegularFile(Path.of(arg));
+    return lower.endsWith(".json") || lower.endsWith(".png");
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.latentstudio.exec.NodeException;
 import org.latentstudio.io.IoErrors;
+import org.latentstudio.io.WritableFolder;
 
 /**
  * Where a save node's {@code filename_prefix} puts files: always inside the run's output folder. The prefix may
@@ -38,9 +39,10 @@ record OutputFolder(Path dir, String stem) {
     }
     try {
       if (!Files.isDirectory(root)) { // checked first: createDirectories on an existing folder throws and catches
-        if (Files.exists(root)) {
-          throw new NodeException("the output folder " + root + " is a file, not a folder; choose another output "
-              + "folder (Preferences, or --output)");
+        String unusable = WritableFolder.problem(root); // as --output and Preferences check it
+        if (unusable != null) {
+          throw new NodeException("the output folder " + root + unusable + "; choose another output folder "
+              + "(Preferences, or --output)");
         }
         Files.createDirectories(root);
       }
